@@ -1,0 +1,50 @@
+# notifyhub: `make run` starts the hub, `make test` runs every test. Each installs what it needs.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: help install codegen codegen-check run test test-python test-frontend clean
+
+help:
+	@echo "make run            start the hub on http://$(HOST):$(PORT) with a development secret"
+	@echo "make test           run every test (Python and frontend)"
+	@echo "make codegen        regenerate generated/ from schemas/"
+	@echo "make codegen-check  fail if generated/ differs from what schemas/ produce"
+
+$(PY_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json $(wildcard frontend/package.json)
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+codegen: install
+	$(BIN)/python -m codegen
+
+codegen-check: install
+	$(BIN)/python -m codegen --check
+
+run: $(PY_STAMP)
+	$(BIN)/notifyhub serve --dev --host $(HOST) --port $(PORT)
+
+test: test-python test-frontend
+
+test-python: install
+	$(BIN)/python -m pytest
+
+test-frontend: install
+	@if grep -q '"test"' frontend/package.json; then npm test --workspace frontend; fi
+
+clean:
+	rm -rf $(VENV) node_modules frontend/node_modules

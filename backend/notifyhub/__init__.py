@@ -1,0 +1,1 @@
+"""notifyhub: the real-time notification hub."""

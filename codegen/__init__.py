@@ -1,0 +1,1 @@
+"""Generates everything under generated/ from the JSON Schemas in schemas/."""

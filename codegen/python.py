@@ -1,0 +1,216 @@
+"""Python output: pydantic models (datamodel-codegen) plus the registry, constructors and codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from .schemas import ENTRY_SCHEMA, MessageType, Protocol
+
+PACKAGE = "notifyhub_protocol"
+HEADER = '"""{doc}\n\nGenerated from schemas/ by `make codegen`. Do not edit by hand.\n"""\n'
+
+
+def generate_python(protocol: Protocol, out_dir: Path, project_root: Path) -> None:
+    """Write the importable package `notifyhub_protocol` into out_dir."""
+    package = out_dir / PACKAGE
+    package.mkdir(parents=True, exist_ok=True)
+    _run_datamodel_codegen(protocol.root / ENTRY_SCHEMA, package / "models.py", project_root)
+    (package / "registry.py").write_text(render_registry(protocol), encoding="utf-8")
+    (package / "constructors.py").write_text(render_constructors(protocol), encoding="utf-8")
+    (package / "codes.py").write_text(render_codes(protocol), encoding="utf-8")
+    (package / "__init__.py").write_text(render_init(protocol), encoding="utf-8")
+
+
+def _run_datamodel_codegen(entry: Path, output: Path, project_root: Path) -> None:
+    # Options live in pyproject.toml's [tool.datamodel-codegen]; only the paths vary.
+    command = [sys.executable, "-m", "datamodel_code_generator", "--input", str(entry),
+               "--output", str(output)]
+    result = subprocess.run(command, cwd=project_root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"datamodel-codegen failed:\n{result.stderr}")
+    # The header names the input file; keep it relative so output does not depend on paths.
+    text = output.read_text(encoding="utf-8")
+    output.write_text(text.replace(str(entry), ENTRY_SCHEMA), encoding="utf-8")
+
+
+def service_types(protocol: Protocol) -> list[MessageType]:
+    """Types a service may send; the hub alone sends those marked `x-origin: hub`."""
+    return [t for t in protocol.server_types if not _hub_only(protocol, t)]
+
+
+def _hub_only(protocol: Protocol, message_type: MessageType) -> bool:
+    from .schemas import load_json
+
+    return load_json(protocol.root / message_type.path).get("x-origin") == "hub"
+
+
+def draft_class(message_type: MessageType) -> str:
+    return message_type.message_class.removesuffix("Message") + "Draft"
+
+
+def render_registry(protocol: Protocol) -> str:
+    services = service_types(protocol)
+    names = sorted(
+        {t.message_class for t in protocol.server_types}
+        | {t.payload_class for t in protocol.server_types if t.payload_class}
+        | {t.message_class for t in protocol.client_types}
+        | {"ServerMessage", "ClientFrame"}
+    )
+    lines = [HEADER.format(doc="The type registry: wire names to models, and the drafts services submit."),
+             "from __future__ import annotations", "",
+             "from dataclasses import dataclass", "from typing import Annotated, Literal", "",
+             "from pydantic import BaseModel, ConfigDict, Field, TypeAdapter", "",
+             "from .models import (", *[f"    {name}," for name in names], ")", "", "",
+             "@dataclass(frozen=True, slots=True)",
+             "class MessageType:",
+             '    """A server message type: its wire name and the models that describe it."""', "",
+             "    name: str",
+             "    message_model: type[BaseModel]",
+             "    payload_model: type[BaseModel]",
+             "    sent_by_services: bool", "", ""]
+    lines.append("SERVER_MESSAGE_TYPES: dict[str, MessageType] = {")
+    for t in protocol.server_types:
+        lines.append(f'    "{t.name}": MessageType("{t.name}", {t.message_class}, {t.payload_class}, '
+                     f"{t in services}),")
+    lines += ["}", '"""Every type the hub sends, by its `type` string."""', ""]
+    lines.append("CLIENT_FRAME_TYPES: dict[str, type[BaseModel]] = {")
+    lines += [f'    "{t.name}": {t.message_class},' for t in protocol.client_types]
+    lines += ["}", '"""Every frame type a client may send, by its `type` string."""', "", ""]
+    for t in services:
+        lines += [f"class {draft_class(t)}(BaseModel):",
+                  f'    """A `{t.name}` message as a service submits it; the hub adds `id` and `timestamp`."""',
+                  "",
+                  '    model_config = ConfigDict(extra="forbid")', "",
+                  f'    type: Literal["{t.name}"]',
+                  f"    payload: {t.payload_class}", "", ""]
+    union = " | ".join(draft_class(t) for t in services)
+    lines += [f'OutgoingMessage = Annotated[{union}, Field(discriminator="type")]',
+              '"""Any message a service may submit, told apart by `type`."""', "",
+              "SERVER_MESSAGE_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)",
+              "CLIENT_FRAME_ADAPTER: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)",
+              "OUTGOING_MESSAGE_ADAPTER: TypeAdapter[OutgoingMessage] = TypeAdapter(OutgoingMessage)", ""]
+    return "\n".join(lines)
+
+
+_SIMPLE_TYPES = {"integer": "int", "number": "float", "boolean": "bool"}
+_STRING_FORMATS = {"uuid": "UUID", "date-time": "datetime", "uri": "str"}
+
+
+def python_annotation(schema: dict[str, Any]) -> str:
+    """The annotation a constructor parameter gets for a property schema."""
+    if "enum" in schema:
+        return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
+    if schema.get("type") == "object":
+        return "dict[str, Any]"
+    kind = schema.get("type")
+    if kind == "string":
+        return _STRING_FORMATS.get(schema.get("format", ""), "str")
+    return _SIMPLE_TYPES[kind]
+
+
+def _constructor(protocol: Protocol, t: MessageType) -> list[str]:
+    from .schemas import load_json
+
+    payload = t.payload_schema or {"properties": {}, "required": []}
+    properties = payload["properties"]
+    required = set(payload.get("required", []))
+    params = []
+    for name, prop in properties.items():
+        if "$ref" in prop:
+            prop = load_json((protocol.root / t.path).parent / prop["$ref"])
+        annotation = python_annotation(prop)
+        params.append(f"    {name}: {annotation}," if name in required
+                      else f"    {name}: {annotation} | MISSING = MISSING,")
+    function = f"new_{t.name}_message"
+    body = [f"def {function}(", "    *,", *params, f") -> {t.message_class}:",
+            f'    """{t.description}',
+            "",
+            "    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.",
+            "    Raises pydantic.ValidationError when a field is invalid.",
+            '    """',
+            f'    return _stamp("{t.name}", {t.message_class}, {t.payload_class}, locals())', "", ""]
+    return body
+
+
+def render_constructors(protocol: Protocol) -> str:
+    classes = sorted({t.message_class for t in protocol.server_types}
+                     | {t.payload_class for t in protocol.server_types if t.payload_class})
+    lines = [HEADER.format(doc="Typed constructors for every server message type."),
+             "from __future__ import annotations", "",
+             "import uuid",
+             "from datetime import UTC, datetime",
+             "from typing import Any, Literal, TypeVar",
+             "from uuid import UUID", "",
+             "from pydantic import MISSING, BaseModel", "",
+             "from .models import (", *[f"    {name}," for name in classes], ")", "",
+             'MessageT = TypeVar("MessageT", bound=BaseModel)', "", "",
+             "def _stamp(message_type: str, message_model: type[MessageT], payload_model: type[BaseModel],",
+             "           fields: dict[str, Any]) -> MessageT:",
+             "    payload = payload_model.model_validate(",
+             "        {name: value for name, value in fields.items() if value is not MISSING}, strict=True",
+             "    )",
+             "    return message_model.model_construct(",
+             "        type=message_type, id=uuid.uuid4(), timestamp=datetime.now(UTC), payload=payload",
+             "    )", "", ""]
+    for t in protocol.server_types:
+        lines += _constructor(protocol, t)
+    lines[-1:] = []
+    return "\n".join(lines) + "\n"
+
+
+def render_codes(protocol: Protocol) -> str:
+    low, high = protocol.reconnect_range
+    stop_low, stop_high = protocol.stop_range
+    lines = [HEADER.format(doc="Close codes and error codes of the protocol."),
+             "from __future__ import annotations", "",
+             "from enum import IntEnum, StrEnum", "",
+             f'SUBPROTOCOL = "{protocol.subprotocol}"',
+             '"""The WebSocket subprotocol the hub speaks."""', "",
+             f'BEARER_SUBPROTOCOL_PREFIX = "{protocol.bearer_prefix}"',
+             '"""A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token."""', "", "",
+             "class CloseCode(IntEnum):",
+             '    """WebSocket close codes the hub uses."""', ""]
+    for c in protocol.close_codes:
+        lines += [f"    {c.name} = {c.code}", f'    """{c.description}"""', ""]
+    reconnecting = ", ".join(f"CloseCode.{c.name}" for c in protocol.close_codes if c.reconnect)
+    lines += ["",
+              f"RECONNECT_CLOSE_CODES = frozenset({{{reconnecting}}})",
+              '"""Known codes after which a client reconnects with backoff."""', "",
+              f"RECONNECT_RANGE = range({low}, {high + 1})",
+              f"STOP_RANGE = range({stop_low}, {stop_high + 1})", "", "",
+              "def should_reconnect(code: int) -> bool:",
+              '    """Whether a client should reconnect after the hub closed with `code`."""',
+              "    if code in RECONNECT_CLOSE_CODES or code in RECONNECT_RANGE:",
+              "        return True",
+              "    if code in STOP_RANGE or code in CloseCode.__members__.values():",
+              "        return False",
+              "    return True", "", "",
+              "class ErrorCode(StrEnum):",
+              '    """Why the hub could not act on a frame a client sent (the `error` message\'s `code`)."""', ""]
+    for code, description in protocol.error_codes.items():
+        lines += [f'    {code.upper()} = "{code}"', f'    """{description}"""', ""]
+    lines[-1:] = []
+    return "\n".join(lines) + "\n"
+
+
+def render_init(protocol: Protocol) -> str:
+    constructors = [f"new_{t.name}_message" for t in protocol.server_types]
+    drafts = [draft_class(t) for t in service_types(protocol)]
+    models = sorted({t.message_class for t in protocol.server_types}
+                    | {t.payload_class for t in protocol.server_types if t.payload_class}
+                    | {t.message_class for t in protocol.client_types}
+                    | {"ServerMessage", "ClientFrame"})
+    registry = ["CLIENT_FRAME_ADAPTER", "CLIENT_FRAME_TYPES", "MessageType", "OUTGOING_MESSAGE_ADAPTER",
+                "OutgoingMessage", "SERVER_MESSAGE_ADAPTER", "SERVER_MESSAGE_TYPES", *sorted(drafts)]
+    codes = ["BEARER_SUBPROTOCOL_PREFIX", "CloseCode", "ErrorCode", "RECONNECT_CLOSE_CODES",
+             "SUBPROTOCOL", "should_reconnect"]
+    lines = [HEADER.format(doc="notifyhub's protocol: message models, registry, constructors and codes."),
+             "from .codes import (", *[f"    {n}," for n in codes], ")",
+             "from .constructors import (", *[f"    {n}," for n in constructors], ")",
+             "from .models import (", *[f"    {n}," for n in models], ")",
+             "from .registry import (", *[f"    {n}," for n in registry], ")", "",
+             "__all__ = [", *[f'    "{n}",' for n in sorted(codes + constructors + models + registry)], "]", ""]
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""Typed constructors for every server message type.
+
+Generated from schemas/ by `make codegen`. Do not edit by hand.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeVar
+from uuid import UUID
+
+from pydantic import MISSING, BaseModel
+
+from .models import (
+    BookReadyMessage,
+    BookReadyPayload,
+    ConnectionEstablishedMessage,
+    ConnectionEstablishedPayload,
+    ErrorMessage,
+    ErrorPayload,
+    LearningUpdateMessage,
+    LearningUpdatePayload,
+    NotificationMessage,
+    NotificationPayload,
+    OcrProgressMessage,
+    OcrProgressPayload,
+    PongMessage,
+    PongPayload,
+    ReviewReminderMessage,
+    ReviewReminderPayload,
+)
+
+MessageT = TypeVar("MessageT", bound=BaseModel)
+
+
+def _stamp(message_type: str, message_model: type[MessageT], payload_model: type[BaseModel],
+           fields: dict[str, Any]) -> MessageT:
+    payload = payload_model.model_validate(
+        {name: value for name, value in fields.items() if value is not MISSING}, strict=True
+    )
+    return message_model.model_construct(
+        type=message_type, id=uuid.uuid4(), timestamp=datetime.now(UTC), payload=payload
+    )
+
+
+def new_connection_established_message(
+    *,
+    connection_id: UUID,
+    user_id: UUID,
+    server_time: datetime,
+    ping_interval_seconds: float,
+    idle_timeout_seconds: float,
+    max_message_bytes: int,
+    token_expires_at: datetime,
+) -> ConnectionEstablishedMessage:
+    """The first frame on every accepted connection: who the hub thinks you are and the limits it applies.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("connection_established", ConnectionEstablishedMessage, ConnectionEstablishedPayload, locals())
+
+
+def new_ocr_progress_message(
+    *,
+    book_id: UUID,
+    total_pages: int,
+    processed_pages: int,
+    progress: float,
+    status: Literal['pending', 'processing', 'completed', 'failed'],
+    message: str | MISSING = MISSING,
+) -> OcrProgressMessage:
+    """Progress of the OCR run over an uploaded book.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("ocr_progress", OcrProgressMessage, OcrProgressPayload, locals())
+
+
+def new_book_ready_message(
+    *,
+    book_id: UUID,
+    title: str,
+    total_pages: int,
+    url: str | MISSING = MISSING,
+) -> BookReadyMessage:
+    """A book has been processed and its lessons can be opened.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("book_ready", BookReadyMessage, BookReadyPayload, locals())
+
+
+def new_review_reminder_message(
+    *,
+    due_count: int,
+    book_id: UUID | MISSING = MISSING,
+    message: str | MISSING = MISSING,
+) -> ReviewReminderMessage:
+    """Spaced-repetition reviews are due.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("review_reminder", ReviewReminderMessage, ReviewReminderPayload, locals())
+
+
+def new_learning_update_message(
+    *,
+    session_id: UUID,
+    book_id: UUID | MISSING = MISSING,
+    words_learned: int,
+    pages_read: int,
+    study_seconds: int,
+    accuracy: float,
+    streak_days: int,
+) -> LearningUpdateMessage:
+    """Statistics of a study session, sent when the session ends or advances.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("learning_update", LearningUpdateMessage, LearningUpdatePayload, locals())
+
+
+def new_notification_message(
+    *,
+    title: str,
+    message: str,
+    level: Literal['info', 'success', 'warning', 'error'],
+    action_url: str | MISSING = MISSING,
+) -> NotificationMessage:
+    """A general notification for the user, shown as a toast.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("notification", NotificationMessage, NotificationPayload, locals())
+
+
+def new_error_message(
+    *,
+    code: Literal['invalid_json', 'invalid_message', 'unknown_type', 'message_too_large', 'rate_limited', 'internal'],
+    message: str,
+    details: dict[str, Any] | MISSING = MISSING,
+) -> ErrorMessage:
+    """The hub could not act on a frame the client sent; the connection stays open.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("error", ErrorMessage, ErrorPayload, locals())
+
+
+def new_pong_message(
+    *,
+    server_time: datetime,
+) -> PongMessage:
+    """The reply to a client `ping`.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("pong", PongMessage, PongPayload, locals())
+

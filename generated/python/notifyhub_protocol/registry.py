@@ -1,0 +1,114 @@
+"""The type registry: wire names to models, and the drafts services submit.
+
+Generated from schemas/ by `make codegen`. Do not edit by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from .models import (
+    BookReadyMessage,
+    BookReadyPayload,
+    ClientFrame,
+    ConnectionEstablishedMessage,
+    ConnectionEstablishedPayload,
+    ErrorMessage,
+    ErrorPayload,
+    LearningUpdateMessage,
+    LearningUpdatePayload,
+    NotificationMessage,
+    NotificationPayload,
+    OcrProgressMessage,
+    OcrProgressPayload,
+    PingFrame,
+    PongMessage,
+    PongPayload,
+    ReviewReminderMessage,
+    ReviewReminderPayload,
+    ServerMessage,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageType:
+    """A server message type: its wire name and the models that describe it."""
+
+    name: str
+    message_model: type[BaseModel]
+    payload_model: type[BaseModel]
+    sent_by_services: bool
+
+
+SERVER_MESSAGE_TYPES: dict[str, MessageType] = {
+    "connection_established": MessageType("connection_established", ConnectionEstablishedMessage, ConnectionEstablishedPayload, False),
+    "ocr_progress": MessageType("ocr_progress", OcrProgressMessage, OcrProgressPayload, True),
+    "book_ready": MessageType("book_ready", BookReadyMessage, BookReadyPayload, True),
+    "review_reminder": MessageType("review_reminder", ReviewReminderMessage, ReviewReminderPayload, True),
+    "learning_update": MessageType("learning_update", LearningUpdateMessage, LearningUpdatePayload, True),
+    "notification": MessageType("notification", NotificationMessage, NotificationPayload, True),
+    "error": MessageType("error", ErrorMessage, ErrorPayload, False),
+    "pong": MessageType("pong", PongMessage, PongPayload, False),
+}
+"""Every type the hub sends, by its `type` string."""
+
+CLIENT_FRAME_TYPES: dict[str, type[BaseModel]] = {
+    "ping": PingFrame,
+}
+"""Every frame type a client may send, by its `type` string."""
+
+
+class OcrProgressDraft(BaseModel):
+    """A `ocr_progress` message as a service submits it; the hub adds `id` and `timestamp`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["ocr_progress"]
+    payload: OcrProgressPayload
+
+
+class BookReadyDraft(BaseModel):
+    """A `book_ready` message as a service submits it; the hub adds `id` and `timestamp`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["book_ready"]
+    payload: BookReadyPayload
+
+
+class ReviewReminderDraft(BaseModel):
+    """A `review_reminder` message as a service submits it; the hub adds `id` and `timestamp`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["review_reminder"]
+    payload: ReviewReminderPayload
+
+
+class LearningUpdateDraft(BaseModel):
+    """A `learning_update` message as a service submits it; the hub adds `id` and `timestamp`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["learning_update"]
+    payload: LearningUpdatePayload
+
+
+class NotificationDraft(BaseModel):
+    """A `notification` message as a service submits it; the hub adds `id` and `timestamp`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["notification"]
+    payload: NotificationPayload
+
+
+OutgoingMessage = Annotated[OcrProgressDraft | BookReadyDraft | ReviewReminderDraft | LearningUpdateDraft | NotificationDraft, Field(discriminator="type")]
+"""Any message a service may submit, told apart by `type`."""
+
+SERVER_MESSAGE_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+CLIENT_FRAME_ADAPTER: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
+OUTGOING_MESSAGE_ADAPTER: TypeAdapter[OutgoingMessage] = TypeAdapter(OutgoingMessage)

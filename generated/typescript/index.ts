@@ -1,0 +1,3 @@
+/* Generated from schemas/ by `make codegen`. Do not edit by hand. */
+export * from "./messages.js";
+export * from "./protocol.js";
