@@ -1,0 +1,149 @@
+"""One client connection: its identity, its bounded outgoing queue and its single writer.
+
+Fan-out calls `enqueue`, which never awaits: it appends to the queue and schedules one flush
+on the event loop. The flush is the connection's only writer; it writes everything queued in
+one system call. A queue that outgrows its byte budget, or a socket that stays unwritable past
+the write timeout, closes the connection with a code that tells the client to reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from notifyhub_protocol import CloseCode
+
+from .auth import Identity
+from .transport import NotifyhubWebSocketProtocol
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    send_queue_max_bytes: int
+    write_timeout_seconds: float
+    frames_per_second: float
+    frame_burst: int
+
+
+ForcedCloseHandler = Callable[["Connection", CloseCode], None]
+
+
+class Connection:
+    """A WebSocket connection the hub delivers to. Methods are not thread-safe; call on the loop."""
+
+    __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_on_forced_close", "_queue",
+                 "_queued_bytes", "_flush_handle", "_started", "_write_deadline", "_expiry",
+                 "_tokens", "_tokens_at", "close_code")
+
+    def __init__(self, identity: Identity, transport: NotifyhubWebSocketProtocol,
+                 limits: ConnectionLimits, on_forced_close: ForcedCloseHandler) -> None:
+        self.id = uuid.uuid4()
+        self.identity = identity
+        self._transport = transport
+        self._limits = limits
+        self._loop = asyncio.get_running_loop()
+        self._on_forced_close = on_forced_close
+        self._queue: list[bytes] = []
+        self._queued_bytes = 0
+        self._flush_handle: asyncio.Handle | None = None
+        self._started = False
+        self._write_deadline: asyncio.TimerHandle | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+        self._tokens = float(limits.frame_burst)
+        self._tokens_at = time.monotonic()
+        self.close_code: int | None = None
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.identity.user_id
+
+    @property
+    def last_received(self) -> float:
+        """Loop time of the last bytes from the client, protocol pongs included."""
+        return self._transport.last_received
+
+    @property
+    def closing(self) -> bool:
+        return self.close_code is not None or self._transport.closed
+
+    def enqueue(self, frame: bytes) -> bool:
+        """Queue an encoded frame; False if the connection is closing or was just cut off as slow."""
+        if self.closing:
+            return False
+        if self._queued_bytes + len(frame) > self._limits.send_queue_max_bytes:
+            self._force_close(CloseCode.SLOW_CONSUMER, "outgoing queue full")
+            return False
+        self._queue.append(frame)
+        self._queued_bytes += len(frame)
+        if self._flush_handle is None and self._started:
+            self._flush_handle = self._loop.call_soon(self._flush)
+        return True
+
+    def start(self) -> None:
+        """Begin writing (after the handshake) and arm the token-expiry close."""
+        self._started = True
+        self._transport.flow_listener = self
+        delay = (self.identity.expires_at - datetime.now(UTC)).total_seconds()
+        self._expiry = self._loop.call_later(max(delay, 0), self.close, CloseCode.TOKEN_EXPIRED,
+                                             "token expired")
+        self._flush()
+
+    def _flush(self) -> None:
+        self._flush_handle = None
+        if not self._queue or not self._transport.can_write:
+            return
+        frames, self._queue, self._queued_bytes = self._queue, [], 0
+        self._transport.write_texts(frames)
+
+    def writing_paused(self) -> None:
+        if self._write_deadline is None:
+            self._write_deadline = self._loop.call_later(
+                self._limits.write_timeout_seconds, self._force_close, CloseCode.WRITE_TIMEOUT,
+                "write timed out")
+
+    def writing_resumed(self) -> None:
+        if self._write_deadline is not None:
+            self._write_deadline.cancel()
+            self._write_deadline = None
+        self._flush()
+
+    def allow_client_frame(self) -> bool:
+        """Token bucket over frames from the client: False when it sends too fast."""
+        now = time.monotonic()
+        rate, burst = self._limits.frames_per_second, self._limits.frame_burst
+        self._tokens = min(burst, self._tokens + (now - self._tokens_at) * rate)
+        self._tokens_at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Write what is queued, then a close frame. Idempotent; never awaits."""
+        if self.close_code is not None:
+            return
+        self.close_code = code
+        self._flush()
+        self._stop_timers()
+        self._transport.close_now(code, reason, abort_after=self._limits.write_timeout_seconds)
+
+    def _force_close(self, code: CloseCode, reason: str) -> None:
+        if self.close_code is None:
+            self._on_forced_close(self, code)
+        self.close(code, reason)
+
+    def _stop_timers(self) -> None:
+        for handle in (self._flush_handle, self._write_deadline, self._expiry):
+            if handle is not None:
+                handle.cancel()
+        self._flush_handle = self._write_deadline = self._expiry = None
+
+    def discard(self) -> None:
+        """Forget everything queued and every timer (the socket is gone)."""
+        self._stop_timers()
+        self._queue, self._queued_bytes = [], 0
+        self._transport.flow_listener = None

@@ -1,0 +1,90 @@
+"""Reading client frames: bytes in, a validated frame or a protocol error out. No I/O."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from notifyhub_protocol import CLIENT_FRAME_ADAPTER, CLIENT_FRAME_TYPES, ErrorCode
+from pydantic import BaseModel, ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class FrameError:
+    """Why a client frame was refused; becomes an `error` message to that client."""
+
+    code: ErrorCode
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_depth(value: Any, limit: int) -> int:
+    """Nesting depth of a decoded JSON value, counting no further than limit + 1."""
+    depth, level = 0, [value]
+    while level and depth <= limit:
+        depth += 1
+        level = [child for node in level if isinstance(node, (dict, list))
+                 for child in (node.values() if isinstance(node, dict) else node)]
+        level = [node for node in level if isinstance(node, (dict, list))]
+    return depth
+
+
+def parse_client_frame(text: str | None, data: bytes | None, max_depth: int) -> BaseModel | FrameError:
+    """Decode and validate one frame from a client.
+
+    Never raises for bad input: every refusal is a FrameError whose code says which rule failed.
+    """
+    if text is None:
+        return FrameError(ErrorCode.INVALID_MESSAGE, "binary frames are not part of the protocol; "
+                          "send JSON text frames", {"frame": "binary", "bytes": len(data or b"")})
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        return FrameError(ErrorCode.INVALID_JSON, "the frame nests deeper than the hub reads")
+    except json.JSONDecodeError as exc:
+        return FrameError(ErrorCode.INVALID_JSON, f"the frame is not valid JSON: {exc.msg}",
+                          {"position": exc.pos})
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert to int
+        reason = str(exc) if "not valid JSON" in str(exc) else "a number in the frame is too large"
+        return FrameError(ErrorCode.INVALID_JSON, reason)
+    if json_depth(document, max_depth) > max_depth:
+        return FrameError(ErrorCode.INVALID_JSON, f"the frame nests deeper than {max_depth} levels")
+    if not isinstance(document, dict) or not isinstance(document.get("type"), str):
+        return FrameError(ErrorCode.INVALID_MESSAGE, "a frame is a JSON object with a string 'type'")
+    if document["type"] not in CLIENT_FRAME_TYPES:
+        return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type '{document['type'][:64]}'",
+                          {"known_types": sorted(CLIENT_FRAME_TYPES)})
+    try:
+        return CLIENT_FRAME_ADAPTER.validate_json(text, strict=True).root
+    except ValidationError as exc:
+        return FrameError(ErrorCode.INVALID_MESSAGE, "the frame does not match its schema",
+                          {"errors": pointer_errors(exc, tag_index=0)})
+
+
+def json_pointer(location: tuple[str | int, ...]) -> str:
+    """RFC 6901 pointer for a pydantic error location."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in location)
+
+
+def pointer_errors(exc: ValidationError, tag_index: int | None = None) -> list[dict[str, Any]]:
+    """Each pydantic error as {pointer, message, type}.
+
+    A discriminated union adds its tag (the `type` value) to the error location at tag_index;
+    it is not a key of the document, so it is left out of the pointer. An unknown tag is
+    reported at the union's `type` field.
+    """
+    result = []
+    for error in exc.errors(include_url=False, include_context=False, include_input=False):
+        location = list(error["loc"])
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            location.append("type")
+        elif tag_index is not None and len(location) > tag_index + 1:
+            del location[tag_index]
+        result.append({"pointer": json_pointer(tuple(location)), "message": error["msg"],
+                       "type": error["type"]})
+    return result

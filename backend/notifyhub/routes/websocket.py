@@ -1,0 +1,143 @@
+"""`GET /api/v1/ws` (the client WebSocket) and `GET /api/v1/ws/auth-check`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request, WebSocket
+from fastapi.responses import JSONResponse, Response
+from notifyhub_protocol import (
+    SUBPROTOCOL,
+    ErrorCode,
+    PingFrame,
+    new_connection_established_message,
+    new_error_message,
+    new_pong_message,
+)
+from pydantic import MISSING, BaseModel
+
+from ..auth import Identity, TokenVerifier, extract_token
+from ..connection import Connection
+from ..errors import AuthenticationError, ConnectionLimitError, NotifyhubError
+from ..frames import FrameError, parse_client_frame
+from ..hub import Hub, encode
+from ..transport import EXTENSION
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+
+def _denial(status: int, error: NotifyhubError) -> JSONResponse:
+    return JSONResponse({"error": error.reason, "detail": error.detail}, status_code=status)
+
+
+def _origin_allowed(origin: str | None, allowed: list[str]) -> bool:
+    return origin is None or "*" in allowed or origin in allowed
+
+
+def _authenticate(verifier: TokenVerifier, headers, query, subprotocols) -> Identity:
+    return verifier.verify(extract_token(headers, query, subprotocols))
+
+
+@router.get("/api/v1/ws/auth-check", status_code=204, responses={401: {"description": "Token refused"}})
+async def auth_check(request: Request) -> Response:
+    """Apply the WebSocket's token rules; a browser cannot read the status of a refused handshake."""
+    try:
+        _authenticate(request.app.state.verifier, request.headers, request.query_params, ())
+    except AuthenticationError as exc:
+        return _denial(401, exc)
+    return Response(status_code=204)
+
+
+@router.websocket("/api/v1/ws")
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    hub: Hub = websocket.app.state.hub
+    connection = _admit(websocket, hub)
+    if isinstance(connection, JSONResponse):
+        await websocket.send_denial_response(connection)
+        return
+    offered = websocket.scope.get("subprotocols", [])
+    try:
+        await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
+        connection.start()
+        await _read_frames(websocket, connection, hub)
+    finally:
+        hub.remove(connection)
+
+
+def _admit(websocket: WebSocket, hub: Hub) -> Connection | JSONResponse:
+    """Admit the handshake as a registered connection, or say why not as an HTTP response."""
+    settings = hub.settings
+    errors = hub.metrics.connection_errors
+    if not _origin_allowed(websocket.headers.get("origin"), settings.allowed_origins):
+        errors.labels(reason="origin_not_allowed").inc()
+        return _denial(403, NotifyhubError("origin_not_allowed", "this origin may not connect"))
+    offered = websocket.scope.get("subprotocols", [])
+    try:
+        identity = _authenticate(websocket.app.state.verifier, websocket.headers,
+                                 websocket.query_params, offered)
+    except AuthenticationError as exc:
+        errors.labels(reason=exc.reason).inc()
+        return _denial(401, exc)
+    if offered and SUBPROTOCOL not in offered:
+        errors.labels(reason="unsupported_subprotocol").inc()
+        return _denial(400, NotifyhubError("unsupported_subprotocol", f"offer '{SUBPROTOCOL}'"))
+    transport = websocket.scope["extensions"].get(EXTENSION)
+    if transport is None:
+        logger.error("WebSocket served without notifyhub's protocol class; run `notifyhub serve`")
+        return _denial(500, NotifyhubError("unsupported_server", "served without notifyhub's transport"))
+    try:
+        connection = hub.open_connection(identity, transport)
+    except ConnectionLimitError as exc:
+        errors.labels(reason=exc.reason).inc()
+        return _denial(429, exc)
+    connection.enqueue(encode(_established(connection, hub)))
+    return connection
+
+
+def _established(connection: Connection, hub: Hub) -> BaseModel:
+    settings = hub.settings
+    return new_connection_established_message(
+        connection_id=connection.id,
+        user_id=connection.user_id,
+        server_time=datetime.now(UTC),
+        ping_interval_seconds=settings.ping_interval_seconds,
+        idle_timeout_seconds=settings.idle_timeout_seconds,
+        max_message_bytes=settings.max_message_bytes,
+        token_expires_at=connection.identity.expires_at,
+    )
+
+
+async def _read_frames(websocket: WebSocket, connection: Connection, hub: Hub) -> None:
+    """The connection's one reader: answer each client frame until the socket closes."""
+    max_depth = hub.settings.max_json_depth
+    while True:
+        event = await websocket.receive()
+        if event["type"] == "websocket.disconnect":
+            return
+        if not connection.allow_client_frame():
+            _reply_error(connection, hub, FrameError(ErrorCode.RATE_LIMITED, "too many frames; "
+                         f"at most {hub.settings.client_frames_per_second:g} per second"))
+            continue
+        frame = parse_client_frame(event.get("text"), event.get("bytes"), max_depth)
+        try:
+            _handle(frame, connection, hub)
+        except Exception:
+            logger.exception("failed to handle a client frame")
+            _reply_error(connection, hub, FrameError(ErrorCode.INTERNAL, "the hub failed to handle "
+                                                                         "the frame"))
+
+
+def _handle(frame: BaseModel | FrameError, connection: Connection, hub: Hub) -> None:
+    if isinstance(frame, FrameError):
+        _reply_error(connection, hub, frame)
+    elif isinstance(frame, PingFrame):
+        connection.enqueue(encode(new_pong_message(server_time=datetime.now(UTC))))
+
+
+def _reply_error(connection: Connection, hub: Hub, error: FrameError) -> None:
+    hub.metrics.client_errors.labels(code=error.code.value).inc()
+    message = new_error_message(code=error.code.value, message=error.message,
+                                details=error.details or MISSING)
+    connection.enqueue(encode(message))

@@ -1,0 +1,73 @@
+"""Every tunable of the hub, read from NOTIFYHUB_* environment variables."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024
+
+
+class Settings(BaseSettings):
+    """Hub settings. Each field is `NOTIFYHUB_<FIELD>` in the environment.
+
+    Lists (`service_keys`, `allowed_origins`, `jwt_algorithms`) are comma-separated there.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFYHUB_", extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+    # Authentication of WebSocket clients (JWT) and of services (static keys).
+    jwt_secret: SecretStr = SecretStr("")
+    jwt_algorithms: Annotated[list[str], NoDecode] = ["HS256"]
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    jwt_leeway_seconds: float = Field(0.0, ge=0)
+    service_keys: Annotated[list[SecretStr], NoDecode] = []
+    allowed_origins: Annotated[list[str], NoDecode] = ["*"]
+
+    # Limits on clients.
+    max_connections_per_user: int = Field(20, ge=1)
+    max_message_bytes: int = Field(DEFAULT_MAX_MESSAGE_BYTES, ge=64)
+    client_frames_per_second: float = Field(20.0, gt=0)
+    client_frame_burst: int = Field(40, ge=1)
+    max_json_depth: int = Field(32, ge=2)
+    permessage_deflate: bool = False
+
+    # Heartbeat and slow readers. The idle timeout must exceed the ping interval, so that a
+    # healthy client's pong always lands before the hub gives up on it.
+    ping_interval_seconds: float = Field(54.0, gt=0)
+    idle_timeout_seconds: float = Field(60.0, gt=0)
+    write_timeout_seconds: float = Field(10.0, gt=0)
+    send_queue_max_bytes: int = Field(1024 * 1024, ge=1024)
+    shutdown_timeout_seconds: float = Field(5.0, gt=0)
+
+    # Service API.
+    max_publish_bytes: int = Field(1024 * 1024, ge=1024)
+    max_recipients_per_request: int = Field(1000, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, values: dict) -> dict:
+        for name in ("jwt_algorithms", "service_keys", "allowed_origins"):
+            raw = values.get(name)
+            if isinstance(raw, str):
+                values[name] = [item.strip() for item in raw.split(",") if item.strip()]
+        return values
+
+    @model_validator(mode="after")
+    def _check_timing(self) -> Settings:
+        if self.idle_timeout_seconds <= self.ping_interval_seconds:
+            raise ValueError("idle_timeout_seconds must be greater than ping_interval_seconds")
+        if any(alg.lower() == "none" for alg in self.jwt_algorithms):
+            raise ValueError("jwt_algorithms must not allow 'none'")
+        return self
+
+    @property
+    def idle_check_interval_seconds(self) -> float:
+        """How often idle connections are looked for: often enough to close within a quarter."""
+        return min(self.idle_timeout_seconds / 4, 5.0)
