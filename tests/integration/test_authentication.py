@@ -1,0 +1,127 @@
+"""Who may connect: the three ways to pass a token, and HTTP refusals before the upgrade."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import jwt
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from .conftest import JWT_SECRET, Client, RunningHub
+
+
+def sign(claims: dict, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
+    return jwt.encode(claims, key, algorithm=algorithm)
+
+
+def valid_claims(**changes) -> dict:
+    claims = {"user_id": str(uuid.uuid4()), "email": "learner@example.com", "exp": int(time.time()) + 600}
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+async def refusal(url: str, **options) -> tuple[int, dict]:
+    """Status and JSON body of a refused handshake."""
+    with pytest.raises(InvalidStatus) as caught:
+        async with connect(url, open_timeout=5, **options):
+            pass
+    response = caught.value.response
+    return response.status_code, json.loads(response.body)
+
+
+async def test_token_in_query_header_or_subprotocol_is_accepted(hub: RunningHub) -> None:
+    """A client may pass its JWT as ?token=, as Authorization: Bearer, or as a bearer subprotocol."""
+    user_id = uuid.uuid4()
+    token = hub.token(user_id)
+    attempts = [
+        dict(uri=f"{hub.ws_url}?token={token}"),
+        dict(uri=hub.ws_url, additional_headers={"Authorization": f"Bearer {token}"}),
+        dict(uri=hub.ws_url, subprotocols=["notifyhub.v1", f"bearer.{token}"]),
+    ]
+    for attempt in attempts:
+        async with connect(attempt.pop("uri"), open_timeout=5, **attempt) as ws:
+            frame = await Client(ws).receive_type("connection_established")
+            assert frame["payload"]["user_id"] == str(user_id)
+            if "subprotocols" in attempt:
+                assert ws.subprotocol == "notifyhub.v1"
+
+
+BAD_TOKENS = {
+    "missing": (None, "missing_token"),
+    "malformed": ("not-a-jwt", "malformed_token"),
+    "wrong_signature": (sign(valid_claims(), key="another-secret-another-secret-0123456789"),
+                        "invalid_signature"),
+    "alg_none": (jwt.encode(valid_claims(), None, algorithm="none"), "disallowed_algorithm"),
+    "expired": (sign(valid_claims(exp=int(time.time()) - 60)), "token_expired"),
+    "without_claims": (sign({"sub": "someone"}), "missing_claim"),
+    "without_exp": (sign(valid_claims(exp=None)), "missing_claim"),
+    "user_id_not_uuid": (sign(valid_claims(user_id="42")), "invalid_claim"),
+}
+
+
+@pytest.mark.parametrize("token, reason", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
+async def test_bad_token_is_refused_with_401_and_reason(hub: RunningHub, token: str | None,
+                                                        reason: str) -> None:
+    """A bad token is an HTTP 401 before the upgrade, with a reason the client can read."""
+    url = hub.ws_url if token is None else f"{hub.ws_url}?token={token}"
+    status, body = await refusal(url)
+    assert (status, body["error"]) == (401, reason)
+    metrics = (await hub.get("/metrics")).text
+    assert f'notifyhub_connection_errors_total{{reason="{reason}"}} 1.0' in metrics
+
+
+@pytest.mark.parametrize("token, reason", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
+async def test_auth_check_applies_the_same_rules(hub: RunningHub, token: str | None, reason: str) -> None:
+    """The auth-check endpoint tells a browser why its handshake was refused."""
+    params = {} if token is None else {"token": token}
+    response = await hub.get("/api/v1/ws/auth-check", params=params)
+    assert (response.status_code, response.json()["error"]) == (401, reason)
+
+
+async def test_auth_check_accepts_a_good_token(hub: RunningHub) -> None:
+    """A valid token gets 204 from auth-check, by query or by header."""
+    token = hub.token()
+    assert (await hub.get("/api/v1/ws/auth-check", params={"token": token})).status_code == 204
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await hub.get("/api/v1/ws/auth-check", headers=headers)).status_code == 204
+
+
+async def test_connection_over_the_per_user_limit_gets_429(start_hub) -> None:
+    """A user's 21st connection is refused with 429; another user is unaffected."""
+    hub = await start_hub()
+    user_id = uuid.uuid4()
+    for _ in range(20):
+        await hub.connect(user_id)
+    status, body = await refusal(f"{hub.ws_url}?token={hub.token(user_id)}")
+    assert (status, body["error"]) == (429, "too_many_connections")
+    await hub.connect(uuid.uuid4())
+
+
+async def test_closed_connection_frees_its_place(start_hub) -> None:
+    """Closing a connection lets the user open another one at the limit."""
+    hub = await start_hub(max_connections_per_user=1)
+    user_id = uuid.uuid4()
+    first = await hub.connect(user_id)
+    await first.close()
+    await hub.connect(user_id)
+
+
+async def test_other_origin_is_refused_with_403(start_hub) -> None:
+    """With allowed origins configured, a browser on another origin gets 403."""
+    hub = await start_hub(allowed_origins=["https://app.hailango.example"])
+    token = hub.token()
+    status, body = await refusal(f"{hub.ws_url}?token={token}", origin="https://evil.example")
+    assert (status, body["error"]) == (403, "origin_not_allowed")
+    async with connect(f"{hub.ws_url}?token={token}", origin="https://app.hailango.example"):
+        pass
+
+
+async def test_token_expiry_closes_the_connection_with_4001(hub: RunningHub) -> None:
+    """When the token expires the hub closes with 'token expired', so the client reconnects."""
+    client = await hub.connect(token=hub.token(ttl=1))
+    await client.connection.wait_closed()
+    assert client.connection.close_code == 4001
