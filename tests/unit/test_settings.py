@@ -1,0 +1,53 @@
+"""Settings from the environment, and the rules that keep them coherent."""
+
+from __future__ import annotations
+
+import pytest
+from notifyhub.log_redaction import redact
+from notifyhub.settings import Settings
+from pydantic import ValidationError
+
+
+def test_lists_come_comma_separated_from_the_environment(monkeypatch) -> None:
+    """NOTIFYHUB_SERVICE_KEYS and NOTIFYHUB_ALLOWED_ORIGINS are comma-separated lists."""
+    monkeypatch.setenv("NOTIFYHUB_SERVICE_KEYS", "a, b")
+    monkeypatch.setenv("NOTIFYHUB_ALLOWED_ORIGINS", "https://x.example,https://y.example")
+    monkeypatch.setenv("NOTIFYHUB_MAX_CONNECTIONS_PER_USER", "3")
+    settings = Settings()
+    assert [k.get_secret_value() for k in settings.service_keys] == ["a", "b"]
+    assert settings.allowed_origins == ["https://x.example", "https://y.example"]
+    assert settings.max_connections_per_user == 3
+
+
+def test_defaults_match_the_documented_limits() -> None:
+    """The defaults are the ones the README promises."""
+    settings = Settings()
+    assert (settings.ping_interval_seconds, settings.idle_timeout_seconds) == (54, 60)
+    assert settings.write_timeout_seconds == 10
+    assert settings.max_message_bytes == 512 * 1024
+    assert settings.max_connections_per_user == 20
+    assert settings.permessage_deflate is False
+    assert settings.allowed_origins == ["*"]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"ping_interval_seconds": 60, "idle_timeout_seconds": 60},
+    {"jwt_algorithms": ["HS256", "none"]},
+    {"max_connections_per_user": 0},
+])
+def test_incoherent_settings_are_refused(overrides) -> None:
+    """Settings that would break the heartbeat or security rules fail at start-up."""
+    with pytest.raises(ValidationError):
+        Settings(**overrides)
+
+
+@pytest.mark.parametrize("line", [
+    '127.0.0.1:5 - "WebSocket /api/v1/ws?token=eyJhbGciOi.eyJ1c2VyX2.c2lnbmF0dXJl" 401',
+    '"GET /api/v1/ws/auth-check?x=1&token=abc.def.ghi HTTP/1.1" 204',
+    "Authorization: Bearer eyJhbGciOi.eyJ1c2VyX2.c2lnbmF0dXJl",
+])
+def test_tokens_are_redacted_from_log_lines(line: str) -> None:
+    """Whatever form a token takes in a log line, none of it survives redaction."""
+    cleaned = redact(line)
+    assert "[REDACTED]" in cleaned
+    assert "c2lnbmF0dXJl" not in cleaned and "abc.def.ghi" not in cleaned
