@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from notifyhub_protocol import CloseCode
 
 from .auth import TokenVerifier
+from .backends import create_backend
 from .heartbeat import sweep_idle_connections
 from .hub import Hub
 from .log_redaction import install_redaction
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await app.state.hub.start()
         sweeper = asyncio.create_task(sweep_idle_connections(
             app.state.hub, settings.idle_timeout_seconds, settings.idle_check_interval_seconds),
             name="notifyhub-idle-sweep")
@@ -35,12 +37,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await sweeper
             await app.state.hub.close_all(CloseCode.SERVICE_RESTART, "server restart",
                                           settings.shutdown_timeout_seconds)
+            await app.state.hub.close()
 
     app = FastAPI(title="notifyhub", version="0.1.0", lifespan=lifespan,
                   description="Real-time notifications over WebSocket. The WebSocket protocol is "
                               "described at /api/v1/asyncapi.json.")
     app.state.settings = settings
-    app.state.hub = Hub(settings)
+    app.state.hub = Hub(settings, create_backend(settings))
     app.state.verifier = TokenVerifier(settings)
     for module in (websocket, services, operations):
         app.include_router(module.router)

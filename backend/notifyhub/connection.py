@@ -1,9 +1,15 @@
-"""One client connection: its identity, its bounded outgoing queue and its single writer.
+"""One client connection: its identity, its place in the user's stream, its bounded outgoing
+queue and its single writer.
 
 Fan-out calls `enqueue`, which never awaits: it appends to the queue and schedules one flush
 on the event loop. The flush is the connection's only writer; it writes everything queued in
 one system call. A queue that outgrows its byte budget, or a socket that stays unwritable past
 the write timeout, closes the connection with a code that tells the client to reconnect.
+
+Messages to a user carry a `seq`. A connection forwards each seq once and in order: a seq it
+already passed is a duplicate and dropped; a seq past the next one means live delivery missed
+something, so the connection holds further messages and asks the hub to catch it up from history.
+Until its replay is done a new connection holds live messages the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class ConnectionLimits:
 
 
 ForcedCloseHandler = Callable[["Connection", CloseCode], None]
+GapHandler = Callable[["Connection"], None]
 
 
 class Connection:
@@ -37,10 +44,11 @@ class Connection:
 
     __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_on_forced_close", "_queue",
                  "_queued_bytes", "_flush_handle", "_started", "_write_deadline", "_expiry",
-                 "_tokens", "_tokens_at", "close_code")
+                 "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_on_gap")
 
     def __init__(self, identity: Identity, transport: NotifyhubWebSocketProtocol,
-                 limits: ConnectionLimits, on_forced_close: ForcedCloseHandler) -> None:
+                 limits: ConnectionLimits, on_forced_close: ForcedCloseHandler,
+                 on_gap: GapHandler) -> None:
         self.id = uuid.uuid4()
         self.identity = identity
         self._transport = transport
@@ -56,6 +64,10 @@ class Connection:
         self._tokens = float(limits.frame_burst)
         self._tokens_at = time.monotonic()
         self.close_code: int | None = None
+        self.epoch = ""
+        self.last_seq = 0
+        self._held: list[tuple[str, int, bytes]] | None = []  # held until the replay is queued
+        self._on_gap = on_gap
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -82,6 +94,44 @@ class Connection:
         if self._flush_handle is None and self._started:
             self._flush_handle = self._loop.call_soon(self._flush)
         return True
+
+    @property
+    def catching_up(self) -> bool:
+        return self._held is not None
+
+    def deliver(self, epoch: str, seq: int, frame: bytes) -> bool:
+        """Forward a message of the user's stream unless it is a duplicate; hold it while catching up."""
+        if self._held is not None:
+            self._held.append((epoch, seq, frame))
+            return not self.closing
+        if epoch != self.epoch:
+            self.close(CloseCode.RESYNC, "the stream's history was reset")
+            return False
+        if seq <= self.last_seq:
+            return False
+        if seq > self.last_seq + 1:
+            self._held = [(epoch, seq, frame)]
+            self._on_gap(self)
+            return not self.closing
+        self.last_seq = seq
+        return self.enqueue(frame)
+
+    def hold(self) -> None:
+        """Hold live messages until `resume` (the hub is about to catch this connection up)."""
+        if self._held is None:
+            self._held = []
+
+    def resume(self, epoch: str, head_seq: int, entries: list[tuple[int, bytes]]) -> None:
+        """Queue replayed entries, move to the stream head, then release what was held."""
+        self.epoch = epoch
+        for seq, frame in entries:
+            if seq > self.last_seq:
+                self.enqueue(frame)
+                self.last_seq = seq
+        self.last_seq = max(self.last_seq, head_seq)
+        held, self._held = self._held or [], None
+        for held_epoch, seq, frame in held:
+            self.deliver(held_epoch, seq, frame)
 
     def start(self) -> None:
         """Begin writing (after the handshake) and arm the token-expiry close."""
@@ -145,5 +195,5 @@ class Connection:
     def discard(self) -> None:
         """Forget everything queued and every timer (the socket is gone)."""
         self._stop_timers()
-        self._queue, self._queued_bytes = [], 0
+        self._queue, self._queued_bytes, self._held = [], 0, None
         self._transport.flow_listener = None

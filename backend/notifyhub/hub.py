@@ -1,21 +1,25 @@
-"""The hub: every connection of every user, and delivery to them.
+"""The hub: every local connection of every user, and delivery to them through a backend.
 
 Connections are indexed user_id -> {connection_id -> connection}. On one event loop a dict
 changed with no await in between needs no lock, and no method here awaits a client: a message
-is encoded once and its bytes are queued to each connection without waiting.
+is encoded once, the backend stamps each user's `seq` into it, and its bytes are queued to each
+connection without waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Iterator
 from uuid import UUID
 
-from notifyhub_protocol import SERVER_MESSAGE_TYPES, CloseCode
+from notifyhub_protocol import SERVER_MESSAGE_TYPES, CloseCode, new_read_receipt_message
 from pydantic import BaseModel
 
 from .auth import Identity
+from .backends.base import Backend, BackendUnavailableError, Replay, Since
 from .connection import Connection, ConnectionLimits
 from .errors import ConnectionLimitError
 from .metrics import HubMetrics
@@ -23,23 +27,39 @@ from .rules import check_rules
 from .settings import Settings
 from .transport import NotifyhubWebSocketProtocol
 
+logger = logging.getLogger(__name__)
+
 
 def encode(message: BaseModel) -> bytes:
     """The UTF-8 JSON of a message, as every receiver will get it."""
     return message.__pydantic_serializer__.to_json(message)
 
 
-class Hub:
-    """Registry of connections and the in-process API for sending to them."""
+def encode_checked(message: BaseModel) -> bytes:
+    """Encode a generated server message after the checks the schema cannot express.
 
-    def __init__(self, settings: Settings, metrics: HubMetrics | None = None) -> None:
+    Raises TypeError for anything but a server message model, InvalidMessageError when a
+    cross-field rule fails.
+    """
+    message_type = getattr(message, "type", None)
+    known = SERVER_MESSAGE_TYPES.get(message_type)
+    if known is None or not isinstance(message, known.message_model):
+        raise TypeError(f"not a server message model: {type(message).__name__}")
+    check_rules(message_type, message.payload)
+    return encode(message)
+
+
+class Hub:
+    """Registry of local connections and the in-process API for sending messages."""
+
+    def __init__(self, settings: Settings, backend: Backend, metrics: HubMetrics | None = None) -> None:
         self.settings = settings
+        self.backend = backend
         self.metrics = metrics or HubMetrics()
         self._by_user: dict[UUID, dict[UUID, Connection]] = {}
         self._connection_count = 0
-        self._messages_sent = 0
-        self._frames_delivered = 0
-        self._slow_consumer_disconnects = 0
+        self._counters = {"messages_sent": 0, "frames_delivered": 0, "slow_consumer_disconnects": 0}
+        self._tasks: set[asyncio.Task] = set()
         self._all_removed: asyncio.Event | None = None
         self._limits = ConnectionLimits(
             send_queue_max_bytes=settings.send_queue_max_bytes,
@@ -49,34 +69,58 @@ class Hub:
         )
         self.metrics.bind_gauges(lambda: self._connection_count, lambda: len(self._by_user))
 
+    async def start(self) -> None:
+        await self.backend.start(self)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.backend.close()
+
     # Connections
 
     def open_connection(self, identity: Identity, transport: NotifyhubWebSocketProtocol) -> Connection:
         """Create and index a connection, or raise ConnectionLimitError when the user is at the limit.
 
         The check and the insert happen with no await between them, so concurrent handshakes of one
-        user cannot both take the last place.
+        user cannot both take the last place. The connection holds live messages until `attach`.
         """
         connections = self._by_user.get(identity.user_id, {})
         if len(connections) >= self.settings.max_connections_per_user:
             raise ConnectionLimitError("too_many_connections",
                                        f"at most {self.settings.max_connections_per_user} connections per user")
-        connection = Connection(identity, transport, self._limits, self._on_forced_close)
+        connection = Connection(identity, transport, self._limits, self._on_forced_close, self._catch_up_later)
         self._by_user.setdefault(identity.user_id, {})[connection.id] = connection
         self._connection_count += 1
         return connection
 
-    def remove(self, connection: Connection) -> None:
-        """Forget a connection. Safe to call more than once."""
+    async def attach(self, connection: Connection, since: Since | None) -> Replay:
+        """Make sure this hub receives the user's messages, then read what the connection must replay.
+
+        Raises BackendUnavailableError. The caller queues `connection_established`, then calls
+        `connection.resume` with the replay.
+        """
+        await self.backend.connection_opened(connection.user_id, connection.id)
+        return await self.backend.replay(connection.user_id, since)
+
+    async def detach(self, connection: Connection) -> None:
+        """Forget a connection here and in the backend. Safe to call more than once."""
+        if self._remove(connection):
+            with contextlib.suppress(BackendUnavailableError):
+                await self.backend.connection_closed(connection.user_id, connection.id)
+
+    def _remove(self, connection: Connection) -> bool:
         connections = self._by_user.get(connection.user_id)
         if connections is None or connections.pop(connection.id, None) is None:
-            return
+            return False
         self._connection_count -= 1
         if not connections:
             del self._by_user[connection.user_id]
         connection.discard()
         if self._connection_count == 0 and self._all_removed is not None:
             self._all_removed.set()
+        return True
 
     def connections(self) -> Iterator[Connection]:
         for connections in list(self._by_user.values()):
@@ -88,60 +132,114 @@ class Hub:
         return len(self._by_user.get(user_id, ()))
 
     def _on_forced_close(self, connection: Connection, code: CloseCode) -> None:
-        self._slow_consumer_disconnects += 1
+        self._counters["slow_consumer_disconnects"] += 1
         self.metrics.slow_consumer_disconnects.labels(code=str(int(code))).inc()
 
-    # Delivery
+    # Sending (the in-process API)
 
     async def send_to_user(self, user_id: UUID, message: BaseModel) -> int:
-        """Deliver a message to every connection of one user; return how many it was queued to.
+        """Send a message to one user: it gets the user's next `seq`, is kept in history, and is
+        queued to every connection of the user on every hub.
 
-        `message` is a generated server message model (see `notifyhub_protocol.new_*_message`).
-        Raises InvalidMessageError if it breaks a cross-field rule, TypeError if it is not a server
-        message. Never waits for a client; safe to cancel.
+        Returns the number of connections the user held. Raises TypeError if `message` is not a
+        generated server message, InvalidMessageError if it breaks a cross-field rule, and
+        BackendUnavailableError if the backend cannot take it (then nothing was sent).
+        Never waits for a client.
         """
-        return self.deliver([user_id], message)
+        return await self.send_to_users([user_id], message)
 
     async def send_to_users(self, user_ids: list[UUID], message: BaseModel) -> int:
-        """Deliver one message to the connections of several users; return the connection count."""
-        return self.deliver(user_ids, message)
+        """Send one message to several users (each in their own stream); return connections reached."""
+        started = time.perf_counter()
+        body = encode_checked(message)
+        reached = await self.backend.publish(list(dict.fromkeys(user_ids)), body)
+        self._count_sent(message.type, started)
+        return reached
 
     async def broadcast(self, message: BaseModel) -> int:
-        """Deliver a message to every open connection; return how many it was queued to."""
-        return self.deliver(None, message)
-
-    def deliver(self, user_ids: list[UUID] | None, message: BaseModel) -> int:
-        """Encode once and queue to the named users' connections, or to all when user_ids is None."""
+        """Send a message to every connection on every hub, live only (no seq, no history)."""
         started = time.perf_counter()
-        message_type = getattr(message, "type", None)
-        if message_type not in SERVER_MESSAGE_TYPES or not isinstance(
-                message, SERVER_MESSAGE_TYPES[message_type].message_model):
-            raise TypeError(f"not a server message model: {type(message).__name__}")
-        check_rules(message_type, message.payload, "")
-        frame = encode(message)
-        targets = self._by_user.values() if user_ids is None else (
-            self._by_user.get(user_id, {}) for user_id in dict.fromkeys(user_ids))
-        reached = 0
-        for connections in list(targets):
-            for connection in list(connections.values()):
-                reached += connection.enqueue(frame)
-        self._messages_sent += 1
-        self._frames_delivered += reached
-        self.metrics.messages_sent.labels(type=message_type).inc()
-        self.metrics.frames_delivered.inc(reached)
-        self.metrics.send_latency.observe(time.perf_counter() - started)
+        reached = await self.backend.broadcast(encode_checked(message))
+        self._count_sent(message.type, started)
         return reached
+
+    def _count_sent(self, message_type: str, started: float) -> None:
+        self._counters["messages_sent"] += 1
+        self.metrics.messages_sent.labels(type=message_type).inc()
+        self.metrics.send_latency.observe(time.perf_counter() - started)
+
+    # Delivery (called by the backend)
+
+    def deliver_to_user(self, user_id: UUID, epoch: str, seq: int | None, frame: bytes,
+                        exclude: UUID | None = None) -> int:
+        reached = 0
+        for connection in list(self._by_user.get(user_id, {}).values()):
+            if connection.id == exclude:
+                continue
+            reached += connection.enqueue(frame) if seq is None else connection.deliver(epoch, seq, frame)
+        self._count_delivered(reached)
+        return reached
+
+    def deliver_to_all(self, frame: bytes) -> int:
+        reached = sum(connection.enqueue(frame) for connection in self.connections())
+        self._count_delivered(reached)
+        return reached
+
+    def _count_delivered(self, frames: int) -> None:
+        self._counters["frames_delivered"] += frames
+        self.metrics.frames_delivered.inc(frames)
+
+    def resynchronise(self) -> None:
+        self.metrics.backend_reconnects.inc()
+        for connection in self.connections():
+            if not connection.catching_up:
+                connection.hold()
+                self._catch_up_later(connection)
+
+    def _catch_up_later(self, connection: Connection) -> None:
+        task = asyncio.get_running_loop().create_task(self._catch_up(connection))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _catch_up(self, connection: Connection) -> None:
+        """Fill a connection's gap from history; close it with RESYNC when that is impossible."""
+        try:
+            entries = await self.backend.history_after(connection.user_id, connection.epoch,
+                                                       connection.last_seq)
+        except BackendUnavailableError:
+            entries = None
+        if entries is None:
+            connection.close(CloseCode.RESYNC, "could not continue the stream without a gap")
+        else:
+            connection.resume(connection.epoch, 0, entries)
+
+    # Cursors
+
+    async def acknowledge(self, connection: Connection, seq: int) -> int:
+        return await self.backend.acknowledge(connection.user_id, seq)
+
+    async def mark_read(self, connection: Connection, seq: int) -> int:
+        """Record the read position and tell the user's other connections with a `read_receipt`."""
+        read_seq = await self.backend.mark_read(connection.user_id, seq)
+        if read_seq:
+            receipt = encode(new_read_receipt_message(read_seq=read_seq))
+            await self.backend.send_live(connection.user_id, receipt, exclude=connection.id)
+        return read_seq
 
     # Operations
 
-    def stats(self) -> dict[str, int]:
-        return {
-            "connected_users": len(self._by_user),
-            "total_connections": self._connection_count,
-            "messages_sent": self._messages_sent,
-            "frames_delivered": self._frames_delivered,
-            "slow_consumer_disconnects": self._slow_consumer_disconnects,
-        }
+    def local_stats(self) -> dict[str, int]:
+        """This hub's own users, connections and delivery counters."""
+        return {"local_users": len(self._by_user), "local_connections": self._connection_count,
+                **self._counters}
+
+    async def stats(self) -> dict[str, int]:
+        """Cluster-wide users and connections (`connected_users`, `total_connections`, `hubs`),
+        plus `local_stats()`."""
+        return {**await self.backend.cluster_stats(), **self.local_stats()}
+
+    async def presence(self, user_id: UUID) -> int:
+        return await self.backend.presence(user_id)
 
     def close_idle(self, now: float, idle_timeout: float) -> int:
         """Close every connection silent for longer than idle_timeout; return how many."""
@@ -159,7 +257,5 @@ class Hub:
         self._all_removed = asyncio.Event()
         for connection in self.connections():
             connection.close(code, reason)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._all_removed.wait(), timeout)
-        except TimeoutError:
-            pass

@@ -30,6 +30,9 @@ class HubMetrics:
         self.client_errors = Counter("notifyhub_client_frame_errors",
                                      "Client frames answered with an error, by code", ["code"],
                                      registry=self.registry)
+        self.backend_reconnects = Counter(
+            "notifyhub_backend_reconnects", "Times the backend's live feed was re-established "
+            "(every connection then catches up from history)", registry=self.registry)
         self.send_latency = Histogram(
             "notifyhub_send_latency_seconds", "Time to queue one message to all its connections",
             buckets=(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,

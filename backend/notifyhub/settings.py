@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     write_timeout_seconds: float = Field(10.0, gt=0)
     send_queue_max_bytes: int = Field(1024 * 1024, ge=1024)
     shutdown_timeout_seconds: float = Field(5.0, gt=0)
+
+    # Where messages, history and presence live: this process, or Redis for several hubs.
+    backend: Literal["memory", "redis"] = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = Field("notifyhub", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    redis_health_check_seconds: float = Field(5.0, gt=0)
+    history_max_messages: int = Field(1000, ge=1)
+    history_max_age_seconds: float = Field(72 * 3600, gt=0)
 
     # Service API.
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)

@@ -14,7 +14,8 @@ export type ServerMessage =
   | LearningUpdateMessage
   | NotificationMessage
   | ErrorMessage
-  | PongMessage;
+  | PongMessage
+  | ReadReceiptMessage;
 /**
  * Where the OCR run stands.
  */
@@ -39,7 +40,7 @@ export type ErrorCode =
  * This interface was referenced by `Notifyhub`'s JSON-Schema
  * via the `definition` "ClientFrame".
  */
-export type ClientFrame = PingFrame;
+export type ClientFrame = PingFrame | AckFrame | ReadFrame;
 
 /**
  * Entry point: every frame the hub sends (`ServerMessage`) and every frame a client may send (`ClientFrame`). The WebSocket subprotocol is `x-subprotocol`; a browser passes its token as a second offered subprotocol, `x-bearer-subprotocol-prefix` followed by the JWT.
@@ -100,6 +101,26 @@ export interface ConnectionEstablishedPayload {
    * When the token expires; the hub closes the connection then with close code 4001.
    */
   token_expires_at: string;
+  /**
+   * Identity of the user's message stream. It changes when the hub loses the stream's history; `seq` values from another epoch mean nothing in this one.
+   */
+  epoch: string;
+  /**
+   * The highest `seq` in the user's stream when the connection opened (0: none yet). Replayed messages follow this frame.
+   */
+  last_seq: number;
+  /**
+   * True when the position in `since` was resumed exactly: every message after it is replayed. False when there was no `since`, or it was from another epoch or older than the kept history; the app should then refetch its state from its REST API.
+   */
+  recovered: boolean;
+  /**
+   * The highest `seq` any connection of the user has acknowledged.
+   */
+  acked_seq: number;
+  /**
+   * The highest `seq` the user has marked read.
+   */
+  read_seq: number;
 }
 /**
  * Progress of the OCR run over an uploaded book.
@@ -117,6 +138,10 @@ export interface OcrProgressMessage {
    * When the hub accepted the message (UTC).
    */
   timestamp: string;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
   payload: OcrProgressPayload;
 }
 /**
@@ -164,6 +189,10 @@ export interface BookReadyMessage {
    * When the hub accepted the message (UTC).
    */
   timestamp: string;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
   payload: BookReadyPayload;
 }
 /**
@@ -206,6 +235,10 @@ export interface ReviewReminderMessage {
    * When the hub accepted the message (UTC).
    */
   timestamp: string;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
   payload: ReviewReminderPayload;
 }
 /**
@@ -244,6 +277,10 @@ export interface LearningUpdateMessage {
    * When the hub accepted the message (UTC).
    */
   timestamp: string;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
   payload: LearningUpdatePayload;
 }
 /**
@@ -298,6 +335,10 @@ export interface NotificationMessage {
    * When the hub accepted the message (UTC).
    */
   timestamp: string;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
   payload: NotificationPayload;
 }
 /**
@@ -389,6 +430,36 @@ export interface PongPayload {
   server_time: string;
 }
 /**
+ * Another connection of the same user marked messages read up to `seq`: clear the badge for them.
+ */
+export interface ReadReceiptMessage {
+  /**
+   * The message type; selects the payload schema.
+   */
+  type: "read_receipt";
+  /**
+   * Unique id of this message, stamped by the hub.
+   */
+  id: string;
+  /**
+   * When the hub accepted the message (UTC).
+   */
+  timestamp: string;
+  payload: ReadReceiptPayload;
+}
+/**
+ * The payload of a `read_receipt` message.
+ *
+ * This interface was referenced by `ReadReceiptMessage`'s JSON-Schema
+ * via the `definition` "ReadReceiptPayload".
+ */
+export interface ReadReceiptPayload {
+  /**
+   * Every message up to and including this `seq` is read.
+   */
+  read_seq: number;
+}
+/**
  * The client's application-level heartbeat; the hub answers with `pong`.
  */
 export interface PingFrame {
@@ -396,4 +467,30 @@ export interface PingFrame {
    * The frame type.
    */
   type: "ping";
+}
+/**
+ * Acknowledges every message of the user up to and including `seq` (cumulative, for all of the user's connections). Acknowledged messages are not replayed to a connection that opens without `since`.
+ */
+export interface AckFrame {
+  /**
+   * The frame type.
+   */
+  type: "ack";
+  /**
+   * The highest `seq` the client has handled.
+   */
+  seq: number;
+}
+/**
+ * Marks every message up to and including `seq` read; the hub sends `read_receipt` to the user's other connections.
+ */
+export interface ReadFrame {
+  /**
+   * The frame type.
+   */
+  type: "read";
+  /**
+   * The highest `seq` the user has read.
+   */
+  seq: number;
 }

@@ -8,6 +8,7 @@ import type {
   NotificationMessage,
   OcrProgressMessage,
   PongMessage,
+  ReadReceiptMessage,
   ReviewReminderMessage,
   ServerMessage,
 } from "./messages.js";
@@ -42,6 +43,8 @@ export const CloseCode = {
   HEARTBEAT_TIMEOUT: 4002,
   /** A write to the client did not complete within the write timeout; reconnect. */
   WRITE_TIMEOUT: 4003,
+  /** The hub could not continue the connection's stream without a gap; reconnect with `since` to resume or resynchronise. */
+  RESYNC: 4004,
   /** The credentials are no longer accepted; get new ones before connecting again. */
   UNAUTHORIZED: 4500,
   /** A service ended this connection on purpose; do not reconnect automatically. */
@@ -60,6 +63,7 @@ export const RECONNECT_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.TOKEN_EXPIRED,
   CloseCode.HEARTBEAT_TIMEOUT,
   CloseCode.WRITE_TIMEOUT,
+  CloseCode.RESYNC,
 ]);
 
 const KNOWN_CLOSE_CODES: ReadonlySet<number> = new Set(Object.values(CloseCode));
@@ -91,6 +95,7 @@ export const SERVER_MESSAGE_TYPES = [
   "notification",
   "error",
   "pong",
+  "read_receipt",
 ] as const;
 
 /** Each server message type by its `type` string. */
@@ -103,6 +108,7 @@ export interface ServerMessageMap {
   notification: NotificationMessage;
   error: ErrorMessage;
   pong: PongMessage;
+  read_receipt: ReadReceiptMessage;
 }
 
 export type ServerMessageType = ServerMessage["type"];

@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from .conftest import JWT_SECRET, Client, RunningHub
+from tests.support.hubs import JWT_SECRET, Client, RunningHub
 
 
 def sign(claims: dict, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:

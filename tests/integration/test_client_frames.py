@@ -7,7 +7,7 @@ import uuid
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from .conftest import RunningHub
+from tests.support.hubs import RunningHub
 
 BAD_FRAMES = {
     "not_json": ("{oops", "invalid_json"),

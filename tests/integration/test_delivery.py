@@ -9,7 +9,7 @@ import uuid
 import pytest
 from notifyhub_protocol import new_learning_update_message, new_review_reminder_message
 
-from .conftest import RunningHub
+from tests.support.hubs import RunningHub, wait_until
 
 BOOK_ID = "b7e2a0c4-1d3f-4e5a-8b9c-0d1e2f3a4b5c"
 PAYLOADS = {
@@ -172,7 +172,7 @@ async def test_stats_and_metrics_follow_connects_and_disconnects(hub: RunningHub
         await client.receive_type("notification")
     await b1.close()
     await a1.close()
-    await _until(lambda: hub.hub.connection_count() == 1)
+    await wait_until(lambda: hub.hub.connection_count() == 1)
     stats = (await hub.get("/api/v1/ws/stats")).json()
     assert stats == {**stats, "connected_users": 1, "total_connections": 1, "messages_sent": 1,
                      "frames_delivered": 3}
@@ -182,13 +182,6 @@ async def test_stats_and_metrics_follow_connects_and_disconnects(hub: RunningHub
     assert 'notifyhub_messages_sent_total{type="notification"} 1.0' in metrics
     assert "notifyhub_send_latency_seconds_count 1.0" in metrics
     await a2.close()
-
-
-async def _until(condition, timeout: float = 5.0) -> None:
-    """Wait for the hub to observe a disconnect the client already completed."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 async def test_healthz_and_asyncapi(hub: RunningHub) -> None:

@@ -9,7 +9,7 @@ from notifyhub_protocol import new_notification_message
 
 from tests.support.raw_client import RawClient
 
-from .conftest import RunningHub
+from tests.support.hubs import RunningHub, wait_until
 
 FAST_HEARTBEAT = {"ping_interval_seconds": 0.2, "idle_timeout_seconds": 0.6}
 
@@ -49,10 +49,10 @@ async def test_reader_that_stops_reading_is_cut_off(start_hub) -> None:
         message = new_notification_message(**payload)
         await hub.hub.send_to_users([stalled_user, healthy_user], message)
         sent += 1
-        if hub.hub.connection_count(stalled_user) == 0 or hub.hub.stats()["slow_consumer_disconnects"]:
+        if hub.hub.connection_count(stalled_user) == 0 or (await hub.hub.stats())["slow_consumer_disconnects"]:
             break
         await asyncio.sleep(0)  # let the loop write, as a live service would between sends
-    assert hub.hub.stats()["slow_consumer_disconnects"] == 1
+    assert (await hub.hub.stats())["slow_consumer_disconnects"] == 1
     for _ in range(sent):
         await healthy.receive_type("notification")
     metrics = (await hub.get("/metrics")).text
@@ -66,9 +66,7 @@ async def test_dropped_connection_is_forgotten(hub: RunningHub) -> None:
     dropped = await RawClient.connect(hub.port, hub.token(user_id))
     assert hub.hub.connection_count(user_id) == 1
     dropped.close()
-    async with asyncio.timeout(5):
-        while hub.hub.connection_count(user_id):
-            await asyncio.sleep(0.01)
+    await wait_until(lambda: hub.hub.connection_count(user_id) == 0)
 
 
 async def test_shutdown_flushes_queued_messages_before_1012(hub: RunningHub) -> None:
@@ -76,7 +74,8 @@ async def test_shutdown_flushes_queued_messages_before_1012(hub: RunningHub) -> 
     user_id = uuid.uuid4()
     client = await hub.connect(user_id, max_queue=None)
     for _ in range(50):
-        hub.hub.deliver([user_id], new_notification_message(title="t", message="m", level="info"))
+        await hub.hub.send_to_user(user_id, new_notification_message(title="t", message="m", level="info"))
+    await wait_until(lambda: hub.hub.local_stats()["frames_delivered"] >= 50)
     await hub.server.shutdown()
     for _ in range(50):
         await client.receive_type("notification")

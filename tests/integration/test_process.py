@@ -13,7 +13,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from .conftest import JWT_SECRET, NOTIFYHUB, SERVICE_KEY, Client, hub_environment, serve_subprocess
+from tests.support.hubs import JWT_SECRET, NOTIFYHUB, SERVICE_KEY, Client, hub_environment, serve_subprocess
 
 
 async def run_cli(*args: str) -> tuple[int, str]:

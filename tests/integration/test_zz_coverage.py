@@ -2,7 +2,7 @@
 
 from notifyhub_protocol import SERVER_MESSAGE_TYPES
 
-from .conftest import SEEN_SERVER_TYPES
+from tests.support.hubs import SEEN_SERVER_TYPES
 
 
 def test_every_server_type_was_seen() -> None:

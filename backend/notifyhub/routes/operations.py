@@ -23,8 +23,8 @@ def _asyncapi_document() -> dict:
 
 @router.get("/api/v1/ws/stats")
 async def stats(request: Request) -> dict[str, int]:
-    """Connected users, open connections, and delivery counters of this hub."""
-    return request.app.state.hub.stats()
+    """Connected users and open connections across hubs, and this hub's delivery counters."""
+    return await request.app.state.hub.stats()
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from uuid import UUID
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ..auth import verify_service_key
+from ..backends.base import BackendUnavailableError
 from ..errors import AuthenticationError, InvalidMessageError
 from ..hub import Hub
 from ..publishing import PublishRequest, parse_publish_request, stamp
@@ -18,7 +21,22 @@ PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or unknown service key"},
     413: {"description": "Body larger than NOTIFYHUB_MAX_PUBLISH_BYTES"},
     422: {"description": "Invalid body; `errors` names each failing field by JSON pointer"},
+    503: {"description": "The backend (Redis) is unreachable; nothing was sent"},
 }
+
+
+def _unauthorized(request: Request) -> JSONResponse | None:
+    try:
+        verify_service_key(request.app.state.hub.settings, request.headers.get("authorization", ""))
+    except AuthenticationError as exc:
+        return JSONResponse({"error": exc.reason, "detail": exc.detail}, status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
+    return None
+
+
+def _unavailable(exc: BackendUnavailableError) -> JSONResponse:
+    return JSONResponse({"error": exc.reason, "detail": exc.detail}, status_code=503,
+                        headers={"Retry-After": "1"})
 
 
 async def _read_body(request: Request, limit: int) -> bytes | None:
@@ -42,11 +60,8 @@ async def publish(request: Request) -> JSONResponse:
     """Validate a message against its schema and deliver it to users' connections or to all."""
     hub: Hub = request.app.state.hub
     settings = hub.settings
-    try:
-        verify_service_key(settings, request.headers.get("authorization", ""))
-    except AuthenticationError as exc:
-        return JSONResponse({"error": exc.reason, "detail": exc.detail}, status_code=401,
-                            headers={"WWW-Authenticate": "Bearer"})
+    if (refusal := _unauthorized(request)) is not None:
+        return refusal
     body = await _read_body(request, settings.max_publish_bytes)
     if body is None:
         return JSONResponse({"error": "body_too_large",
@@ -57,6 +72,24 @@ async def publish(request: Request) -> JSONResponse:
         return JSONResponse({"error": "invalid_message", "detail": exc.detail, "errors": exc.errors},
                             status_code=422)
     message = stamp(publish_request.message)
-    reached = hub.deliver(None if publish_request.broadcast else publish_request.user_ids, message)
+    try:
+        if publish_request.broadcast:
+            reached = await hub.broadcast(message)
+        else:
+            reached = await hub.send_to_users(publish_request.user_ids, message)
+    except BackendUnavailableError as exc:
+        return _unavailable(exc)
     return JSONResponse({"id": str(message.id), "type": message.type, "connections": reached},
                         status_code=202)
+
+
+@router.get("/api/v1/presence/{user_id}", responses={401: PUBLISH_RESPONSES[401], 503: PUBLISH_RESPONSES[503]})
+async def presence(user_id: UUID, request: Request) -> JSONResponse:
+    """Whether a user is online, and on how many connections, across every hub."""
+    if (refusal := _unauthorized(request)) is not None:
+        return refusal
+    try:
+        connections = await request.app.state.hub.presence(user_id)
+    except BackendUnavailableError as exc:
+        return _unavailable(exc)
+    return JSONResponse({"user_id": str(user_id), "online": connections > 0, "connections": connections})

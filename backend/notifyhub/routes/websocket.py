@@ -9,8 +9,11 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 from notifyhub_protocol import (
     SUBPROTOCOL,
+    AckFrame,
+    CloseCode,
     ErrorCode,
     PingFrame,
+    ReadFrame,
     new_connection_established_message,
     new_error_message,
     new_pong_message,
@@ -18,6 +21,7 @@ from notifyhub_protocol import (
 from pydantic import MISSING, BaseModel
 
 from ..auth import Identity, TokenVerifier, extract_token
+from ..backends.base import BackendUnavailableError, Replay, Since
 from ..connection import Connection
 from ..errors import AuthenticationError, ConnectionLimitError, NotifyhubError
 from ..frames import FrameError, parse_client_frame
@@ -53,23 +57,40 @@ async def auth_check(request: Request) -> Response:
 @router.websocket("/api/v1/ws")
 async def websocket_endpoint(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
-    connection = _admit(websocket, hub)
-    if isinstance(connection, JSONResponse):
-        await websocket.send_denial_response(connection)
+    admitted = _admit(websocket, hub)
+    if isinstance(admitted, JSONResponse):
+        await websocket.send_denial_response(admitted)
         return
+    connection, since = admitted
     offered = websocket.scope.get("subprotocols", [])
     try:
         await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
+        try:
+            replay = await hub.attach(connection, since)
+        except BackendUnavailableError:
+            logger.warning("backend unavailable; asking the client to come back later")
+            connection.start()
+            connection.close(CloseCode.TRY_AGAIN_LATER, "backend unavailable")
+            return
+        connection.enqueue(encode(_established(connection, hub, replay)))
+        connection.resume(replay.state.epoch, replay.state.last_seq, replay.entries)
         connection.start()
         await _read_frames(websocket, connection, hub)
     finally:
-        hub.remove(connection)
+        await hub.detach(connection)
 
 
-def _admit(websocket: WebSocket, hub: Hub) -> Connection | JSONResponse:
+def _admit(websocket: WebSocket, hub: Hub) -> tuple[Connection, Since | None] | JSONResponse:
     """Admit the handshake as a registered connection, or say why not as an HTTP response."""
     settings = hub.settings
     errors = hub.metrics.connection_errors
+    since = None
+    if "since" in websocket.query_params:
+        try:
+            since = Since.parse(websocket.query_params["since"])
+        except ValueError as exc:
+            errors.labels(reason="invalid_since").inc()
+            return _denial(400, NotifyhubError("invalid_since", str(exc)))
     if not _origin_allowed(websocket.headers.get("origin"), settings.allowed_origins):
         errors.labels(reason="origin_not_allowed").inc()
         return _denial(403, NotifyhubError("origin_not_allowed", "this origin may not connect"))
@@ -92,11 +113,10 @@ def _admit(websocket: WebSocket, hub: Hub) -> Connection | JSONResponse:
     except ConnectionLimitError as exc:
         errors.labels(reason=exc.reason).inc()
         return _denial(429, exc)
-    connection.enqueue(encode(_established(connection, hub)))
-    return connection
+    return connection, since
 
 
-def _established(connection: Connection, hub: Hub) -> BaseModel:
+def _established(connection: Connection, hub: Hub, replay: Replay) -> BaseModel:
     settings = hub.settings
     return new_connection_established_message(
         connection_id=connection.id,
@@ -106,6 +126,11 @@ def _established(connection: Connection, hub: Hub) -> BaseModel:
         idle_timeout_seconds=settings.idle_timeout_seconds,
         max_message_bytes=settings.max_message_bytes,
         token_expires_at=connection.identity.expires_at,
+        epoch=replay.state.epoch,
+        last_seq=replay.state.last_seq,
+        recovered=replay.recovered,
+        acked_seq=replay.state.acked_seq,
+        read_seq=replay.state.read_seq,
     )
 
 
@@ -122,18 +147,31 @@ async def _read_frames(websocket: WebSocket, connection: Connection, hub: Hub) -
             continue
         frame = parse_client_frame(event.get("text"), event.get("bytes"), max_depth)
         try:
-            _handle(frame, connection, hub)
+            await _handle(frame, connection, hub)
+        except BackendUnavailableError:
+            _reply_error(connection, hub, FrameError(ErrorCode.INTERNAL, "the backend is unavailable; "
+                                                                         "send the frame again later"))
         except Exception:
             logger.exception("failed to handle a client frame")
             _reply_error(connection, hub, FrameError(ErrorCode.INTERNAL, "the hub failed to handle "
                                                                          "the frame"))
 
 
-def _handle(frame: BaseModel | FrameError, connection: Connection, hub: Hub) -> None:
+async def _handle(frame: BaseModel | FrameError, connection: Connection, hub: Hub) -> None:
     if isinstance(frame, FrameError):
         _reply_error(connection, hub, frame)
     elif isinstance(frame, PingFrame):
         connection.enqueue(encode(new_pong_message(server_time=datetime.now(UTC))))
+    elif isinstance(frame, (AckFrame, ReadFrame)):
+        if frame.seq > connection.last_seq:
+            _reply_error(connection, hub, FrameError(
+                ErrorCode.INVALID_MESSAGE, f"seq {frame.seq} is past the last message this connection "
+                f"received ({connection.last_seq})", {"errors": [{"pointer": "/seq", "type": "less_than_equal",
+                                                                  "message": "seq not yet received"}]}))
+        elif isinstance(frame, AckFrame):
+            await hub.acknowledge(connection, frame.seq)
+        else:
+            await hub.mark_read(connection, frame.seq)
 
 
 def _reply_error(connection: Connection, hub: Hub, error: FrameError) -> None:

@@ -20,8 +20,10 @@ from .constructors import (
     new_notification_message,
     new_error_message,
     new_pong_message,
+    new_read_receipt_message,
 )
 from .models import (
+    AckFrame,
     BookReadyMessage,
     BookReadyPayload,
     ClientFrame,
@@ -38,6 +40,9 @@ from .models import (
     PingFrame,
     PongMessage,
     PongPayload,
+    ReadFrame,
+    ReadReceiptMessage,
+    ReadReceiptPayload,
     ReviewReminderMessage,
     ReviewReminderPayload,
     ServerMessage,
@@ -58,6 +63,7 @@ from .registry import (
 )
 
 __all__ = [
+    "AckFrame",
     "BEARER_SUBPROTOCOL_PREFIX",
     "BookReadyDraft",
     "BookReadyMessage",
@@ -87,6 +93,9 @@ __all__ = [
     "PongMessage",
     "PongPayload",
     "RECONNECT_CLOSE_CODES",
+    "ReadFrame",
+    "ReadReceiptMessage",
+    "ReadReceiptPayload",
     "ReviewReminderDraft",
     "ReviewReminderMessage",
     "ReviewReminderPayload",
@@ -101,6 +110,7 @@ __all__ = [
     "new_notification_message",
     "new_ocr_progress_message",
     "new_pong_message",
+    "new_read_receipt_message",
     "new_review_reminder_message",
     "should_reconnect",
 ]

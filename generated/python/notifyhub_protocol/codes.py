@@ -50,6 +50,9 @@ class CloseCode(IntEnum):
     WRITE_TIMEOUT = 4003
     """A write to the client did not complete within the write timeout; reconnect."""
 
+    RESYNC = 4004
+    """The hub could not continue the connection's stream without a gap; reconnect with `since` to resume or resynchronise."""
+
     UNAUTHORIZED = 4500
     """The credentials are no longer accepted; get new ones before connecting again."""
 
@@ -57,7 +60,7 @@ class CloseCode(IntEnum):
     """A service ended this connection on purpose; do not reconnect automatically."""
 
 
-RECONNECT_CLOSE_CODES = frozenset({CloseCode.GOING_AWAY, CloseCode.MESSAGE_TOO_BIG, CloseCode.INTERNAL_ERROR, CloseCode.SERVICE_RESTART, CloseCode.TRY_AGAIN_LATER, CloseCode.SLOW_CONSUMER, CloseCode.TOKEN_EXPIRED, CloseCode.HEARTBEAT_TIMEOUT, CloseCode.WRITE_TIMEOUT})
+RECONNECT_CLOSE_CODES = frozenset({CloseCode.GOING_AWAY, CloseCode.MESSAGE_TOO_BIG, CloseCode.INTERNAL_ERROR, CloseCode.SERVICE_RESTART, CloseCode.TRY_AGAIN_LATER, CloseCode.SLOW_CONSUMER, CloseCode.TOKEN_EXPIRED, CloseCode.HEARTBEAT_TIMEOUT, CloseCode.WRITE_TIMEOUT, CloseCode.RESYNC})
 """Known codes after which a client reconnects with backoff."""
 
 RECONNECT_RANGE = range(4000, 4500)

@@ -27,6 +27,8 @@ from .models import (
     OcrProgressPayload,
     PongMessage,
     PongPayload,
+    ReadReceiptMessage,
+    ReadReceiptPayload,
     ReviewReminderMessage,
     ReviewReminderPayload,
 )
@@ -53,6 +55,11 @@ def new_connection_established_message(
     idle_timeout_seconds: float,
     max_message_bytes: int,
     token_expires_at: datetime,
+    epoch: str,
+    last_seq: int,
+    recovered: bool,
+    acked_seq: int,
+    read_seq: int,
 ) -> ConnectionEstablishedMessage:
     """The first frame on every accepted connection: who the hub thinks you are and the limits it applies.
 
@@ -165,4 +172,16 @@ def new_pong_message(
     Raises pydantic.ValidationError when a field is invalid.
     """
     return _stamp("pong", PongMessage, PongPayload, locals())
+
+
+def new_read_receipt_message(
+    *,
+    read_seq: int,
+) -> ReadReceiptMessage:
+    """Another connection of the same user marked messages read up to `seq`: clear the badge for them.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("read_receipt", ReadReceiptMessage, ReadReceiptPayload, locals())
 

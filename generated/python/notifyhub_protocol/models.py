@@ -66,6 +66,37 @@ class ConnectionEstablishedPayload(BaseModel):
             description='When the token expires; the hub closes the connection then with close code 4001.'
         ),
     ]
+    epoch: Annotated[
+        str,
+        Field(
+            description="Identity of the user's message stream. It changes when the hub loses the stream's history; `seq` values from another epoch mean nothing in this one.",
+            max_length=64,
+            min_length=1,
+        ),
+    ]
+    last_seq: Annotated[
+        int,
+        Field(
+            description="The highest `seq` in the user's stream when the connection opened (0: none yet). Replayed messages follow this frame.",
+            ge=0,
+        ),
+    ]
+    recovered: Annotated[
+        bool,
+        Field(
+            description='True when the position in `since` was resumed exactly: every message after it is replayed. False when there was no `since`, or it was from another epoch or older than the kept history; the app should then refetch its state from its REST API.'
+        ),
+    ]
+    acked_seq: Annotated[
+        int,
+        Field(
+            description='The highest `seq` any connection of the user has acknowledged.',
+            ge=0,
+        ),
+    ]
+    read_seq: Annotated[
+        int, Field(description='The highest `seq` the user has marked read.', ge=0)
+    ]
 
 
 class OcrProgressPayload(BaseModel):
@@ -189,12 +220,45 @@ class PongPayload(BaseModel):
     ]
 
 
+class ReadReceiptPayload(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    read_seq: Annotated[
+        int,
+        Field(
+            description='Every message up to and including this `seq` is read.', ge=1
+        ),
+    ]
+
+
 class PingFrame(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
         validate_by_name=True,
     )
     type: Annotated[Literal['ping'], Field(description='The frame type.')]
+
+
+class AckFrame(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    type: Annotated[Literal['ack'], Field(description='The frame type.')]
+    seq: Annotated[
+        int, Field(description='The highest `seq` the client has handled.', ge=1)
+    ]
+
+
+class ReadFrame(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    type: Annotated[Literal['read'], Field(description='The frame type.')]
+    seq: Annotated[int, Field(description='The highest `seq` the user has read.', ge=1)]
 
 
 class ConnectionEstablishedMessage(BaseModel):
@@ -230,6 +294,13 @@ class OcrProgressMessage(BaseModel):
     timestamp: Annotated[
         AwareDatetime, Field(description='When the hub accepted the message (UTC).')
     ]
+    seq: Annotated[
+        int | MISSING,
+        Field(
+            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
+            ge=1,
+        ),
+    ] = MISSING
     payload: OcrProgressPayload
 
 
@@ -248,6 +319,13 @@ class BookReadyMessage(BaseModel):
     timestamp: Annotated[
         AwareDatetime, Field(description='When the hub accepted the message (UTC).')
     ]
+    seq: Annotated[
+        int | MISSING,
+        Field(
+            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
+            ge=1,
+        ),
+    ] = MISSING
     payload: BookReadyPayload
 
 
@@ -266,6 +344,13 @@ class ReviewReminderMessage(BaseModel):
     timestamp: Annotated[
         AwareDatetime, Field(description='When the hub accepted the message (UTC).')
     ]
+    seq: Annotated[
+        int | MISSING,
+        Field(
+            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
+            ge=1,
+        ),
+    ] = MISSING
     payload: ReviewReminderPayload
 
 
@@ -284,6 +369,13 @@ class LearningUpdateMessage(BaseModel):
     timestamp: Annotated[
         AwareDatetime, Field(description='When the hub accepted the message (UTC).')
     ]
+    seq: Annotated[
+        int | MISSING,
+        Field(
+            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
+            ge=1,
+        ),
+    ] = MISSING
     payload: LearningUpdatePayload
 
 
@@ -302,6 +394,13 @@ class NotificationMessage(BaseModel):
     timestamp: Annotated[
         AwareDatetime, Field(description='When the hub accepted the message (UTC).')
     ]
+    seq: Annotated[
+        int | MISSING,
+        Field(
+            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
+            ge=1,
+        ),
+    ] = MISSING
     payload: NotificationPayload
 
 
@@ -345,9 +444,27 @@ class PongMessage(BaseModel):
     payload: PongPayload
 
 
-class ClientFrame(RootModel[PingFrame]):
+class ReadReceiptMessage(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    type: Annotated[
+        Literal['read_receipt'],
+        Field(description='The message type; selects the payload schema.'),
+    ]
+    id: Annotated[
+        UUID, Field(description='Unique id of this message, stamped by the hub.')
+    ]
+    timestamp: Annotated[
+        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+    ]
+    payload: ReadReceiptPayload
+
+
+class ClientFrame(RootModel[PingFrame | AckFrame | ReadFrame]):
     root: Annotated[
-        PingFrame,
+        PingFrame | AckFrame | ReadFrame,
         Field(
             description='Any frame a client may send to the hub.',
             discriminator='type',
@@ -384,10 +501,11 @@ class ServerMessage(
         | NotificationMessage
         | ErrorMessage
         | PongMessage
+        | ReadReceiptMessage
     ]
 ):
     root: Annotated[
-        ConnectionEstablishedMessage | OcrProgressMessage | BookReadyMessage | ReviewReminderMessage | LearningUpdateMessage | NotificationMessage | ErrorMessage | PongMessage,
+        ConnectionEstablishedMessage | OcrProgressMessage | BookReadyMessage | ReviewReminderMessage | LearningUpdateMessage | NotificationMessage | ErrorMessage | PongMessage | ReadReceiptMessage,
         Field(
             description='Any frame the hub sends to a client.',
             discriminator='type',

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from .models import (
+    AckFrame,
     BookReadyMessage,
     BookReadyPayload,
     ClientFrame,
@@ -27,6 +28,9 @@ from .models import (
     PingFrame,
     PongMessage,
     PongPayload,
+    ReadFrame,
+    ReadReceiptMessage,
+    ReadReceiptPayload,
     ReviewReminderMessage,
     ReviewReminderPayload,
     ServerMessage,
@@ -52,11 +56,14 @@ SERVER_MESSAGE_TYPES: dict[str, MessageType] = {
     "notification": MessageType("notification", NotificationMessage, NotificationPayload, True),
     "error": MessageType("error", ErrorMessage, ErrorPayload, False),
     "pong": MessageType("pong", PongMessage, PongPayload, False),
+    "read_receipt": MessageType("read_receipt", ReadReceiptMessage, ReadReceiptPayload, False),
 }
 """Every type the hub sends, by its `type` string."""
 
 CLIENT_FRAME_TYPES: dict[str, type[BaseModel]] = {
     "ping": PingFrame,
+    "ack": AckFrame,
+    "read": ReadFrame,
 }
 """Every frame type a client may send, by its `type` string."""
 

@@ -1,4 +1,5 @@
-"""Real hubs on free ports, real `websockets` clients, and schema checks on every frame received."""
+"""Real hubs on free ports (in this process or as `notifyhub serve`), and `websockets` clients
+that check every frame they receive against the schema."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from notifyhub.auth import issue_token
 from notifyhub.server import build_server
 from notifyhub.settings import Settings
@@ -34,7 +34,7 @@ SEEN_SERVER_TYPES: set[str] = set()
 """Every `type` any integration test received; the last test checks that none was missed."""
 
 
-def test_settings(**overrides: Any) -> Settings:
+def hub_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"jwt_secret": JWT_SECRET, "service_keys": [SERVICE_KEY], "port": 0}
     values.update(overrides)
     return Settings(**values)
@@ -45,6 +45,7 @@ class Client:
 
     def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
+        self.established: dict[str, Any] | None = None
 
     async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
         raw = await asyncio.wait_for(self.connection.recv(), timeout)
@@ -63,6 +64,13 @@ class Client:
 
     async def close(self) -> None:
         await self.connection.close()
+
+
+async def connect_client(ws_url: str, token: str, since: str | None = None, **options: Any) -> Client:
+    url = ws_url if since is None else f"{ws_url}?since={since}"
+    connection = await connect(url, subprotocols=["notifyhub.v1", f"bearer.{token}"], open_timeout=5,
+                               **options)
+    return Client(connection)
 
 
 @dataclass
@@ -90,15 +98,13 @@ class RunningHub:
         return issue_token(self.settings, user_id or uuid.uuid4(), "learner@example.com", ttl)
 
     async def connect(self, user_id: uuid.UUID | None = None, *, token: str | None = None,
-                      established: bool = True, **options: Any) -> Client:
-        """Connect with a bearer subprotocol token; by default also read `connection_established`."""
-        token = token or self.token(user_id)
-        connection = await connect(self.ws_url, subprotocols=["notifyhub.v1", f"bearer.{token}"],
-                                   open_timeout=5, **options)
-        client = Client(connection)
+                      since: str | None = None, established: bool = True, **options: Any) -> Client:
+        """Connect with a bearer subprotocol token; by default also read `connection_established`
+        (kept as `client.established`)."""
+        client = await connect_client(self.ws_url, token or self.token(user_id), since, **options)
         self.clients.append(client)
         if established:
-            await client.receive_type("connection_established")
+            client.established = await client.receive_type("connection_established")
         return client
 
     async def publish(self, body: dict[str, Any], key: str = SERVICE_KEY) -> httpx.Response:
@@ -133,24 +139,6 @@ async def serve_in_process(settings: Settings) -> AsyncIterator[RunningHub]:
         await server.shutdown(sockets=[sock])
 
 
-HubFactory = Callable[..., Awaitable[RunningHub]]
-
-
-@pytest.fixture
-async def start_hub() -> AsyncIterator[HubFactory]:
-    """Start hubs with setting overrides; all are stopped after the test."""
-    async with contextlib.AsyncExitStack() as stack:
-        async def start(**overrides: Any) -> RunningHub:
-            return await stack.enter_async_context(serve_in_process(test_settings(**overrides)))
-        yield start
-
-
-@pytest.fixture
-async def hub(start_hub: HubFactory) -> RunningHub:
-    """A hub with default settings."""
-    return await start_hub()
-
-
 @dataclass
 class HubProcess:
     """`notifyhub serve` in a child process, with its combined output captured."""
@@ -162,6 +150,10 @@ class HubProcess:
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/api/v1/ws"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 def hub_environment(**settings: str) -> dict[str, str]:
@@ -205,8 +197,8 @@ async def serve_subprocess(*args: str, **settings: str) -> AsyncIterator[HubProc
         await reader
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the every-type check after all other integration tests."""
-    last = [item for item in items if item.name == "test_every_server_type_was_seen"]
-    items[:] = [item for item in items if item not in last] + last
-
+async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for state the hub changes on its own after an event the test cannot await."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.005)

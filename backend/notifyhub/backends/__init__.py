@@ -1,0 +1,17 @@
+"""Where messages, history and presence live: in this process, or in Redis for several hubs."""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from .base import Backend
+
+
+def create_backend(settings: Settings) -> Backend:
+    """The backend NOTIFYHUB_BACKEND names."""
+    if settings.backend == "redis":
+        from .redis import RedisBackend
+
+        return RedisBackend(settings)
+    from .memory import MemoryBackend
+
+    return MemoryBackend(settings)

@@ -1,0 +1,289 @@
+"""The Redis backend: several hubs share users' streams, presence and stats through Redis.
+
+Each hub holds one pub/sub connection. It subscribes to the broadcast channel, and to a user's
+channel only while it holds a connection of that user (never by pattern). The hub owns the
+listener loop: a connection that errors, or stays silent past three health checks (half-open),
+is replaced, every channel is subscribed again, and every local connection catches up from
+history, so a message accepted during the gap still arrives, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from uuid import UUID
+
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+from ..settings import Settings
+from .base import Backend, BackendUnavailableError, Deliveries, Replay, Since, StreamState, resume_start
+from .redis_streams import RedisKeys, RedisStreams, entries_of
+
+logger = logging.getLogger(__name__)
+
+RECONNECT_BACKOFF_CAP = 2.0
+HUB_EXPIRY_CHECKS = 3
+"""A hub that has not refreshed its registration for this many health checks is gone."""
+
+
+def redis_client(url: str, timeout: float, retries: int = 1) -> Redis:
+    """A client that fails within about `timeout` instead of hanging when Redis is away."""
+    return Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
+                          retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries))
+
+
+@contextlib.asynccontextmanager
+async def unavailable_on_error(action: str) -> AsyncIterator[None]:
+    """Turn any Redis failure into BackendUnavailableError, so nothing fails silently."""
+    try:
+        yield
+    except (RedisError, OSError) as exc:
+        raise BackendUnavailableError(f"{action}: {exc}") from exc
+
+
+class RedisBackend(Backend):
+    def __init__(self, settings: Settings) -> None:
+        self.hub_id = uuid.uuid4().hex
+        self._interval = settings.redis_health_check_seconds
+        self._redis = redis_client(settings.redis_url, max(self._interval, 1.0))
+        # No retries on the pub/sub connection: redis-py would reconnect and resubscribe silently,
+        # and the hub would never learn that it missed messages in between.
+        self._pubsub_redis = redis_client(settings.redis_url, max(self._interval, 1.0), retries=0)
+        self._keys = RedisKeys(settings.redis_prefix)
+        self._streams = RedisStreams(self._redis, self._keys, settings.history_max_messages,
+                                     settings.history_max_age_seconds)
+        self._local: dict[UUID, int] = {}
+        self._subscribed: dict[str, asyncio.Future[None]] = {}
+        self._pubsub: PubSub | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._deliveries: Deliveries | None = None
+        self.reconnects = 0
+
+    # Lifecycle
+
+    async def start(self, deliveries: Deliveries) -> None:
+        self._deliveries = deliveries
+        self._tasks = [asyncio.create_task(self._listen(), name="notifyhub-redis-listener"),
+                       asyncio.create_task(self._register_loop(), name="notifyhub-redis-registry")]
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        with contextlib.suppress(RedisError, OSError):
+            await self._forget_hub(self.hub_id)
+        await self._redis.aclose()
+        await self._pubsub_redis.aclose()
+
+    # Publishing
+
+    async def publish(self, user_ids: list[UUID], body: bytes) -> int:
+        async with unavailable_on_error("publish"):
+            return await self._streams.publish(user_ids, body)
+
+    async def broadcast(self, frame: bytes) -> int:
+        async with unavailable_on_error("broadcast"):
+            await self._streams.broadcast(frame)
+            return (await self.cluster_stats())["total_connections"]
+
+    async def send_live(self, user_id: UUID, frame: bytes, exclude: UUID | None) -> None:
+        async with unavailable_on_error("send"):
+            await self._streams.send_live(user_id, frame, exclude)
+
+    # History and cursors
+
+    async def replay(self, user_id: UUID, since: Since | None) -> Replay:
+        async with unavailable_on_error("replay"):
+            epoch, last, acked, read, oldest, raw = await self._streams.replay(
+                user_id, since.epoch if since else "", since.seq if since else 0)
+        state = StreamState(_text(epoch), int(last), int(acked), int(read))
+        oldest_seq = int(oldest.split(b"-", 1)[0]) if oldest else None
+        start, recovered = resume_start(since, state, oldest_seq)
+        return Replay(state, recovered, [(seq, f) for seq, f in entries_of(raw) if seq > start])
+
+    async def history_after(self, user_id: UUID, epoch: str, seq: int) -> list[tuple[int, bytes]] | None:
+        async with unavailable_on_error("history"):
+            raw = await self._streams.history_after(user_id, epoch, seq)
+        return None if raw is None else entries_of(raw)
+
+    async def acknowledge(self, user_id: UUID, seq: int) -> int:
+        async with unavailable_on_error("acknowledge"):
+            return await self._streams.advance(user_id, "acked", seq)
+
+    async def mark_read(self, user_id: UUID, seq: int) -> int:
+        async with unavailable_on_error("mark read"):
+            return await self._streams.advance(user_id, "read", seq)
+
+    # Presence and subscriptions
+
+    async def connection_opened(self, user_id: UUID, connection_id: UUID) -> None:
+        self._local[user_id] = self._local.get(user_id, 0) + 1
+        async with unavailable_on_error("join"):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.hset(self._keys.connections(user_id), str(connection_id), self.hub_id)
+                pipe.sadd(self._keys.hub_users(self.hub_id), str(user_id))
+                await pipe.execute()
+            await self._subscribe(self._keys.channel(user_id))
+
+    async def connection_closed(self, user_id: UUID, connection_id: UUID) -> None:
+        remaining = self._local.get(user_id, 0) - 1
+        if remaining > 0:
+            self._local[user_id] = remaining
+        else:
+            self._local.pop(user_id, None)
+            channel = self._keys.channel(user_id)
+            self._subscribed.pop(channel, None)
+            if self._pubsub is not None:
+                with contextlib.suppress(RedisError, OSError):
+                    await self._pubsub.unsubscribe(channel)
+        async with unavailable_on_error("leave"):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.hdel(self._keys.connections(user_id), str(connection_id))
+                if remaining <= 0:
+                    pipe.srem(self._keys.hub_users(self.hub_id), str(user_id))
+                await pipe.execute()
+
+    async def presence(self, user_id: UUID) -> int:
+        async with unavailable_on_error("presence"):
+            return int(await self._redis.hlen(self._keys.connections(user_id)))
+
+    async def cluster_stats(self) -> dict[str, int]:
+        async with unavailable_on_error("stats"):
+            hubs = self._live_hubs(await self._redis.hgetall(self._keys.hubs))
+            hubs[self.hub_id] = {"connections": sum(self._local.values())}
+            users = await self._redis.sunion([self._keys.hub_users(hub) for hub in hubs])
+        return {"connected_users": len(users), "total_connections": sum(h["connections"] for h in hubs.values()),
+                "hubs": len(hubs)}
+
+    def _live_hubs(self, registry: dict[bytes, bytes]) -> dict[str, dict]:
+        horizon = time.time() - HUB_EXPIRY_CHECKS * self._interval
+        hubs = {_text(hub): json.loads(entry) for hub, entry in registry.items()}
+        return {hub: entry for hub, entry in hubs.items() if entry["seen"] >= horizon}
+
+    async def _subscribe(self, channel: str) -> None:
+        """Subscribe (once) and wait for Redis to confirm, so no later publish is missed."""
+        confirmed = self._subscribed.get(channel)
+        if confirmed is None:
+            if self._pubsub is None:
+                raise BackendUnavailableError("subscribe: not connected to Redis")
+            confirmed = self._subscribed[channel] = asyncio.get_running_loop().create_future()
+            await self._pubsub.subscribe(channel)
+        try:
+            await asyncio.wait_for(asyncio.shield(confirmed), HUB_EXPIRY_CHECKS * self._interval)
+        except (TimeoutError, ConnectionError) as exc:
+            raise BackendUnavailableError(f"subscribe: {exc!r}") from exc
+
+    # The listener
+
+    async def _listen(self) -> None:
+        """Keep one healthy pub/sub connection for as long as the hub runs."""
+        backoff = 0.1
+        connected_before = False
+        while True:
+            pubsub = self._pubsub_redis.pubsub()
+            try:
+                await self._subscribe_all(pubsub)
+                if connected_before:
+                    self.reconnects += 1
+                    logger.warning("Redis pub/sub reconnected; catching connections up from history")
+                    self._deliveries.resynchronise()
+                connected_before, backoff = True, 0.1
+                await self._pump(pubsub)
+            except (RedisError, OSError, ConnectionError) as exc:
+                logger.warning("Redis pub/sub failed (%s); reconnecting in %.1fs", exc, backoff)
+            finally:
+                self._pubsub = None
+                self._fail_pending_subscriptions()
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, RECONNECT_BACKOFF_CAP)
+
+    async def _subscribe_all(self, pubsub: PubSub) -> None:
+        channels = [self._keys.broadcast] + [self._keys.channel(user) for user in self._local]
+        loop = asyncio.get_running_loop()
+        self._subscribed = {channel: loop.create_future() for channel in channels}
+        await pubsub.subscribe(*channels)
+        self._pubsub = pubsub
+
+    def _fail_pending_subscriptions(self) -> None:
+        for future in self._subscribed.values():
+            if not future.done():
+                future.set_exception(ConnectionError("Redis pub/sub connection lost"))
+                future.exception()  # retrieved here so an unawaited one is not reported
+        self._subscribed = {}
+
+    async def _pump(self, pubsub: PubSub) -> None:
+        """Hand every message to the hub; raise ConnectionError when the connection goes quiet."""
+        loop = asyncio.get_running_loop()
+        last_heard = next_ping = loop.time()
+        while True:
+            message = await pubsub.get_message(timeout=self._interval)
+            now = loop.time()
+            if message is not None:
+                last_heard = now
+                self._handle(message)
+            if now - last_heard > HUB_EXPIRY_CHECKS * self._interval:
+                raise ConnectionError("no reply from Redis within three health checks")
+            if now >= next_ping:
+                await pubsub.ping()
+                next_ping = now + self._interval
+
+    def _handle(self, message: dict) -> None:
+        kind, channel = message["type"], _text(message["channel"] or b"")
+        if kind == "subscribe":
+            confirmed = self._subscribed.get(channel)
+            if confirmed is not None and not confirmed.done():
+                confirmed.set_result(None)
+        elif kind == "message" and channel == self._keys.broadcast:
+            self._deliveries.deliver_to_all(message["data"])
+        elif kind == "message":
+            user_id = self._keys.user_of_channel(channel)
+            header, _, frame = message["data"].partition(b"\n")
+            epoch, seq, exclude = header.decode().split(" ")
+            self._deliveries.deliver_to_user(user_id, epoch, None if seq == "-" else int(seq), frame,
+                                             None if exclude == "-" else UUID(exclude))
+
+    # Hub registry: stats across hubs, and cleaning up after hubs that died
+
+    async def _register_loop(self) -> None:
+        while True:
+            with contextlib.suppress(RedisError, OSError):
+                await self._register()
+                await self._forget_dead_hubs()
+            await asyncio.sleep(self._interval)
+
+    async def _register(self) -> None:
+        entry = json.dumps({"connections": sum(self._local.values()), "seen": time.time()})
+        await self._redis.hset(self._keys.hubs, self.hub_id, entry)
+
+    async def _forget_dead_hubs(self) -> None:
+        registry = await self._redis.hgetall(self._keys.hubs)
+        live = self._live_hubs(registry)
+        for hub in {_text(h) for h in registry} - set(live):
+            logger.info("removing the presence of hub %s, which stopped reporting", hub)
+            await self._forget_hub(hub)
+
+    async def _forget_hub(self, hub_id: str) -> None:
+        """Drop a hub's connections from presence and the hub from the registry."""
+        users = await self._redis.smembers(self._keys.hub_users(hub_id))
+        for user in users:
+            key = self._keys.connections(UUID(_text(user)))
+            stale = [conn for conn, owner in (await self._redis.hgetall(key)).items() if _text(owner) == hub_id]
+            if stale:
+                await self._redis.hdel(key, *stale)
+        await self._redis.delete(self._keys.hub_users(hub_id))
+        await self._redis.hdel(self._keys.hubs, hub_id)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
