@@ -1,1 +1,12 @@
-"""notifyhub: the real-time notification hub."""
+"""notifyhub: the real-time notification hub.
+
+`create_app(settings)` builds the server; `Publisher` sends messages into Redis from another
+process; the message models and constructors live in `notifyhub_protocol`.
+"""
+
+from .backends.base import BackendUnavailableError
+from .errors import InvalidMessageError, NotifyhubError
+from .publisher import Publisher
+from .settings import Settings
+
+__all__ = ["BackendUnavailableError", "InvalidMessageError", "NotifyhubError", "Publisher", "Settings"]

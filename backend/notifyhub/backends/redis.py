@@ -131,6 +131,7 @@ class RedisBackend(Backend):
             async with self._redis.pipeline(transaction=False) as pipe:
                 pipe.hset(self._keys.connections(user_id), str(connection_id), self.hub_id)
                 pipe.sadd(self._keys.hub_users(self.hub_id), str(user_id))
+                pipe.hset(self._keys.hubs, self.hub_id, self._registration())
                 await pipe.execute()
             await self._subscribe(self._keys.channel(user_id))
 
@@ -150,6 +151,7 @@ class RedisBackend(Backend):
                 pipe.hdel(self._keys.connections(user_id), str(connection_id))
                 if remaining <= 0:
                     pipe.srem(self._keys.hub_users(self.hub_id), str(user_id))
+                pipe.hset(self._keys.hubs, self.hub_id, self._registration())
                 await pipe.execute()
 
     async def presence(self, user_id: UUID) -> int:
@@ -262,9 +264,11 @@ class RedisBackend(Backend):
                 await self._forget_dead_hubs()
             await asyncio.sleep(self._interval)
 
+    def _registration(self) -> str:
+        return json.dumps({"connections": sum(self._local.values()), "seen": time.time()})
+
     async def _register(self) -> None:
-        entry = json.dumps({"connections": sum(self._local.values()), "seen": time.time()})
-        await self._redis.hset(self._keys.hubs, self.hub_id, entry)
+        await self._redis.hset(self._keys.hubs, self.hub_id, self._registration())
 
     async def _forget_dead_hubs(self) -> None:
         registry = await self._redis.hgetall(self._keys.hubs)
