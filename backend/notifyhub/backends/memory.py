@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import time
 from collections import deque
@@ -22,9 +24,13 @@ class _UserLog:
     connections: set[UUID] = field(default_factory=set)
 
 
+PRUNE_INTERVAL_SECONDS = 60.0
+"""How often expired messages, and users left with no message and no connection, are dropped."""
+
+
 class MemoryBackend(Backend):
-    """Keeps everything in this process. Epochs are new at every start, since a restart loses
-    every history."""
+    """Keeps everything in this process. Epochs are per user and new at every start, since a
+    restart loses every history; a user dropped by pruning also gets a new epoch next time."""
 
     def __init__(self, settings: Settings) -> None:
         self._instance = secrets.token_urlsafe(6)
@@ -33,12 +39,30 @@ class MemoryBackend(Backend):
         self._max_age = settings.history_max_age_seconds
         self._logs: dict[UUID, _UserLog] = {}
         self._deliveries: Deliveries | None = None
+        self._pruner: asyncio.Task | None = None
 
     async def start(self, deliveries: Deliveries) -> None:
         self._deliveries = deliveries
+        self._pruner = asyncio.create_task(self._prune_forever(), name="notifyhub-memory-prune")
 
     async def close(self) -> None:
-        self._deliveries = None
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
+
+    async def _prune_forever(self) -> None:
+        while True:
+            await asyncio.sleep(PRUNE_INTERVAL_SECONDS)
+            self.prune()
+
+    def prune(self) -> int:
+        """Drop expired messages everywhere, and users with no message and no connection left."""
+        idle = [user for user in list(self._logs)
+                if not self._log(user).entries and not self._logs[user].connections]
+        for user in idle:
+            del self._logs[user]
+        return len(idle)
 
     def _log(self, user_id: UUID) -> _UserLog:
         log = self._logs.get(user_id)
