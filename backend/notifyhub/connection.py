@@ -1,9 +1,10 @@
 """One client connection: its identity, its place in the user's stream, its bounded outgoing
 queue and its single writer.
 
-Fan-out calls `enqueue`, which never awaits: it appends to the queue and schedules one flush
-on the event loop. The flush is the connection's only writer; it writes everything queued in
-one system call. A queue that outgrows its byte budget, or a socket that stays unwritable past
+Fan-out calls `enqueue`, which never awaits: it appends to the queue and marks the connection
+for the next flush round. One callback per loop iteration flushes every marked connection (one
+scheduled callback for a broadcast to 10,000, not 10,000). The flush is a connection's only
+writer; it writes everything queued for it in one system call. A queue that outgrows its byte budget, or a socket that stays unwritable past
 the write timeout, closes the connection with a code that tells the client to reconnect.
 
 Messages to a user carry a `seq`. A connection forwards each seq once and in order: a seq it
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from notifyhub_protocol import CloseCode
 
 from .auth import Identity
-from .transport import NotifyhubWebSocketProtocol
+from .transport import NotifyhubWebSocketProtocol, OutgoingFrame
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,15 +40,37 @@ ForcedCloseHandler = Callable[["Connection", CloseCode], None]
 GapHandler = Callable[["Connection"], None]
 
 
+class FlushRound:
+    """Flushes, in one loop callback, every connection that queued frames since the last round."""
+
+    __slots__ = ("_loop", "_pending", "_scheduled")
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._pending: list[Connection] = []
+        self._scheduled = False
+
+    def add(self, connection: Connection) -> None:
+        self._pending.append(connection)
+        if not self._scheduled:
+            self._scheduled = True
+            self._loop.call_soon(self._run)
+
+    def _run(self) -> None:
+        pending, self._pending, self._scheduled = self._pending, [], False
+        for connection in pending:
+            connection.flush()
+
+
 class Connection:
     """A WebSocket connection the hub delivers to. Methods are not thread-safe; call on the loop."""
 
     __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_on_forced_close", "_queue",
-                 "_queued_bytes", "_flush_handle", "_started", "_write_deadline", "_expiry",
+                 "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
                  "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_on_gap")
 
     def __init__(self, identity: Identity, transport: NotifyhubWebSocketProtocol,
-                 limits: ConnectionLimits, on_forced_close: ForcedCloseHandler,
+                 limits: ConnectionLimits, flush_round: FlushRound, on_forced_close: ForcedCloseHandler,
                  on_gap: GapHandler) -> None:
         self.id = uuid.uuid4()
         self.identity = identity
@@ -55,9 +78,10 @@ class Connection:
         self._limits = limits
         self._loop = asyncio.get_running_loop()
         self._on_forced_close = on_forced_close
-        self._queue: list[bytes] = []
+        self._queue: list[OutgoingFrame] = []
         self._queued_bytes = 0
-        self._flush_handle: asyncio.Handle | None = None
+        self._flush_round = flush_round
+        self._flush_pending = False
         self._started = False
         self._write_deadline: asyncio.TimerHandle | None = None
         self._expiry: asyncio.TimerHandle | None = None
@@ -66,7 +90,7 @@ class Connection:
         self.close_code: int | None = None
         self.epoch = ""
         self.last_seq = 0
-        self._held: list[tuple[str, int, bytes]] | None = []  # held until the replay is queued
+        self._held: list[tuple[str, int, OutgoingFrame]] | None = []  # held until the replay is queued
         self._on_gap = on_gap
 
     @property
@@ -82,8 +106,8 @@ class Connection:
     def closing(self) -> bool:
         return self.close_code is not None or self._transport.closed
 
-    def enqueue(self, frame: bytes) -> bool:
-        """Queue an encoded frame; False if the connection is closing or was just cut off as slow."""
+    def enqueue(self, frame: OutgoingFrame) -> bool:
+        """Queue a frame; False if the connection is closing or was just cut off as slow."""
         if self.closing:
             return False
         if self._queued_bytes + len(frame) > self._limits.send_queue_max_bytes:
@@ -91,15 +115,16 @@ class Connection:
             return False
         self._queue.append(frame)
         self._queued_bytes += len(frame)
-        if self._flush_handle is None and self._started:
-            self._flush_handle = self._loop.call_soon(self._flush)
+        if not self._flush_pending and self._started:
+            self._flush_pending = True
+            self._flush_round.add(self)
         return True
 
     @property
     def catching_up(self) -> bool:
         return self._held is not None
 
-    def deliver(self, epoch: str, seq: int, frame: bytes) -> bool:
+    def deliver(self, epoch: str, seq: int, frame: OutgoingFrame) -> bool:
         """Forward a message of the user's stream unless it is a duplicate; hold it while catching up."""
         if self._held is not None:
             self._held.append((epoch, seq, frame))
@@ -124,9 +149,9 @@ class Connection:
     def resume(self, epoch: str, head_seq: int, entries: list[tuple[int, bytes]]) -> None:
         """Queue replayed entries, move to the stream head, then release what was held."""
         self.epoch = epoch
-        for seq, frame in entries:
+        for seq, payload in entries:
             if seq > self.last_seq:
-                self.enqueue(frame)
+                self.enqueue(OutgoingFrame(payload))
                 self.last_seq = seq
         self.last_seq = max(self.last_seq, head_seq)
         held, self._held = self._held or [], None
@@ -140,14 +165,15 @@ class Connection:
         delay = (self.identity.expires_at - datetime.now(UTC)).total_seconds()
         self._expiry = self._loop.call_later(max(delay, 0), self.close, CloseCode.TOKEN_EXPIRED,
                                              "token expired")
-        self._flush()
+        self.flush()
 
-    def _flush(self) -> None:
-        self._flush_handle = None
+    def flush(self) -> None:
+        """Write everything queued, if the socket takes writes; else wait for `writing_resumed`."""
+        self._flush_pending = False
         if not self._queue or not self._transport.can_write:
             return
         frames, self._queue, self._queued_bytes = self._queue, [], 0
-        self._transport.write_texts(frames)
+        self._transport.write_frames(frames)
 
     def writing_paused(self) -> None:
         if self._write_deadline is None:
@@ -159,7 +185,7 @@ class Connection:
         if self._write_deadline is not None:
             self._write_deadline.cancel()
             self._write_deadline = None
-        self._flush()
+        self.flush()
 
     def allow_client_frame(self) -> bool:
         """Token bucket over frames from the client: False when it sends too fast."""
@@ -177,7 +203,7 @@ class Connection:
         if self.close_code is not None:
             return
         self.close_code = code
-        self._flush()
+        self.flush()
         self._stop_timers()
         self._transport.close_now(code, reason, abort_after=self._limits.write_timeout_seconds)
 
@@ -187,10 +213,10 @@ class Connection:
         self.close(code, reason)
 
     def _stop_timers(self) -> None:
-        for handle in (self._flush_handle, self._write_deadline, self._expiry):
+        for handle in (self._write_deadline, self._expiry):
             if handle is not None:
                 handle.cancel()
-        self._flush_handle = self._write_deadline = self._expiry = None
+        self._write_deadline = self._expiry = None
 
     def discard(self) -> None:
         """Forget everything queued and every timer (the socket is gone)."""

@@ -20,12 +20,12 @@ from pydantic import BaseModel
 
 from .auth import Identity
 from .backends.base import Backend, BackendUnavailableError, Replay, Since
-from .connection import Connection, ConnectionLimits
+from .connection import Connection, ConnectionLimits, FlushRound
 from .errors import ConnectionLimitError
 from .metrics import HubMetrics
 from .rules import check_rules
 from .settings import Settings
-from .transport import NotifyhubWebSocketProtocol
+from .transport import NotifyhubWebSocketProtocol, OutgoingFrame
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class Hub:
         self._counters = {"messages_sent": 0, "frames_delivered": 0, "slow_consumer_disconnects": 0}
         self._tasks: set[asyncio.Task] = set()
         self._all_removed: asyncio.Event | None = None
+        self._flush_round: FlushRound | None = None
         self._limits = ConnectionLimits(
             send_queue_max_bytes=settings.send_queue_max_bytes,
             write_timeout_seconds=settings.write_timeout_seconds,
@@ -70,6 +71,7 @@ class Hub:
         self.metrics.bind_gauges(lambda: self._connection_count, lambda: len(self._by_user))
 
     async def start(self) -> None:
+        self._flush_round = FlushRound()
         await self.backend.start(self)
 
     async def close(self) -> None:
@@ -90,7 +92,8 @@ class Hub:
         if len(connections) >= self.settings.max_connections_per_user:
             raise ConnectionLimitError("too_many_connections",
                                        f"at most {self.settings.max_connections_per_user} connections per user")
-        connection = Connection(identity, transport, self._limits, self._on_forced_close, self._catch_up_later)
+        connection = Connection(identity, transport, self._limits, self._flush_round, self._on_forced_close,
+                                self._catch_up_later)
         self._by_user.setdefault(identity.user_id, {})[connection.id] = connection
         self._connection_count += 1
         return connection
@@ -170,17 +173,21 @@ class Hub:
 
     # Delivery (called by the backend)
 
-    def deliver_to_user(self, user_id: UUID, epoch: str, seq: int | None, frame: bytes,
+    def deliver_to_user(self, user_id: UUID, epoch: str, seq: int | None, payload: bytes,
                         exclude: UUID | None = None) -> int:
-        reached = 0
-        for connection in list(self._by_user.get(user_id, {}).values()):
+        connections = self._by_user.get(user_id)
+        if not connections:
+            return 0
+        frame, reached = OutgoingFrame(payload), 0
+        for connection in list(connections.values()):
             if connection.id == exclude:
                 continue
             reached += connection.enqueue(frame) if seq is None else connection.deliver(epoch, seq, frame)
         self._count_delivered(reached)
         return reached
 
-    def deliver_to_all(self, frame: bytes) -> int:
+    def deliver_to_all(self, payload: bytes) -> int:
+        frame = OutgoingFrame(payload)
         reached = sum(connection.enqueue(frame) for connection in self.connections())
         self._count_delivered(reached)
         return reached

@@ -10,7 +10,8 @@ The hub finds the protocol in `scope["extensions"][EXTENSION]`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import struct
+from collections.abc import Sequence
 from typing import Protocol
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -18,6 +19,38 @@ from websockets.exceptions import InvalidState
 from websockets.http11 import Request
 
 EXTENSION = "notifyhub.transport"
+
+
+class OutgoingFrame:
+    """One text frame for any number of receivers.
+
+    Server frames are not masked, so without compression the bytes on the wire (header and
+    payload) are the same for every receiver: they are built once, on first use, and shared.
+    """
+
+    __slots__ = ("payload", "_wire")
+
+    def __init__(self, payload: bytes) -> None:
+        self.payload = payload
+        self._wire: bytes | None = None
+
+    def __len__(self) -> int:
+        return len(self.payload)
+
+    @property
+    def wire(self) -> bytes:
+        if self._wire is None:
+            self._wire = text_frame_header(len(self.payload)) + self.payload
+        return self._wire
+
+
+def text_frame_header(length: int) -> bytes:
+    """RFC 6455 header of a final, unmasked text frame of `length` payload bytes."""
+    if length < 126:
+        return bytes((0x81, length))
+    if length < 1 << 16:
+        return struct.pack("!BBH", 0x81, 126, length)
+    return struct.pack("!BBQ", 0x81, 127, length)
 
 
 class FlowListener(Protocol):
@@ -72,13 +105,16 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
     def closed(self) -> bool:
         return self.close_sent or self.disconnected
 
-    def write_texts(self, frames: Iterable[bytes]) -> None:
-        """Write already-encoded UTF-8 JSON documents as text frames, in one system call."""
+    def write_frames(self, frames: Sequence[OutgoingFrame]) -> None:
+        """Write text frames in one system call; shared wire bytes unless compression is on."""
         if self.closed:
+            return
+        if not self.conn.extensions:
+            self.transport.write(frames[0].wire if len(frames) == 1 else b"".join(f.wire for f in frames))
             return
         try:
             for frame in frames:
-                self.conn.send_text(frame)
+                self.conn.send_text(frame.payload)
         except InvalidState:
             return
         self.transport.write(b"".join(self.conn.data_to_send()))

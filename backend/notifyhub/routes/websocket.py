@@ -26,7 +26,7 @@ from ..connection import Connection
 from ..errors import AuthenticationError, ConnectionLimitError, NotifyhubError
 from ..frames import FrameError, parse_client_frame
 from ..hub import Hub, encode
-from ..transport import EXTENSION
+from ..transport import EXTENSION, OutgoingFrame
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -72,7 +72,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
             connection.start()
             connection.close(CloseCode.TRY_AGAIN_LATER, "backend unavailable")
             return
-        connection.enqueue(encode(_established(connection, hub, replay)))
+        connection.enqueue(OutgoingFrame(encode(_established(connection, hub, replay))))
         connection.resume(replay.state.epoch, replay.state.last_seq, replay.entries)
         connection.start()
         await _read_frames(websocket, connection, hub)
@@ -161,7 +161,7 @@ async def _handle(frame: BaseModel | FrameError, connection: Connection, hub: Hu
     if isinstance(frame, FrameError):
         _reply_error(connection, hub, frame)
     elif isinstance(frame, PingFrame):
-        connection.enqueue(encode(new_pong_message(server_time=datetime.now(UTC))))
+        connection.enqueue(OutgoingFrame(encode(new_pong_message(server_time=datetime.now(UTC)))))
     elif isinstance(frame, (AckFrame, ReadFrame)):
         if frame.seq > connection.last_seq:
             _reply_error(connection, hub, FrameError(
@@ -178,4 +178,4 @@ def _reply_error(connection: Connection, hub: Hub, error: FrameError) -> None:
     hub.metrics.client_errors.labels(code=error.code.value).inc()
     message = new_error_message(code=error.code.value, message=error.message,
                                 details=error.details or MISSING)
-    connection.enqueue(encode(message))
+    connection.enqueue(OutgoingFrame(encode(message)))
