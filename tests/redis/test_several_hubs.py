@@ -24,13 +24,18 @@ pytestmark = pytest.mark.redis
 HEALTH_CHECK = "0.3"
 
 
+def hub_env(redis_url: str) -> dict[str, str]:
+    """Settings of hubs sharing one Redis under a fresh prefix."""
+    return {"backend": "redis", "redis_url": redis_url, "redis_prefix": unique_prefix(),
+            "redis_health_check_seconds": HEALTH_CHECK}
+
+
 @pytest.fixture
 def shared_redis(redis_url: str):
-    """Hub settings on the shared test Redis under a fresh prefix (deleted afterwards)."""
-    prefix = unique_prefix()
-    yield {"backend": "redis", "redis_url": redis_url, "redis_prefix": prefix,
-           "redis_health_check_seconds": HEALTH_CHECK}
-    delete_prefix(redis_url, prefix)
+    """Hub settings on the shared test Redis (its keys are deleted afterwards)."""
+    settings = hub_env(redis_url)
+    yield settings
+    delete_prefix(redis_url, settings["redis_prefix"])
 
 
 @contextlib.asynccontextmanager
@@ -145,9 +150,7 @@ async def _metrics(hub: HubProcess) -> str:
 async def test_unresponsive_redis_fails_publishes_loudly_and_recovers(private_redis) -> None:
     """While Redis does not answer, publishing is a 503 and nothing is lost silently; when it comes
     back, hubs carry on by themselves and clients get every message that was accepted."""
-    settings = {"backend": "redis", "redis_url": private_redis.url, "redis_prefix": unique_prefix(),
-                "redis_health_check_seconds": HEALTH_CHECK}
-    async with hubs(2, settings) as (first, second):
+    async with hubs(2, hub_env(private_redis.url)) as (first, second):
         user_id = uuid.uuid4()
         client = await connect_client(first.ws_url, token(user_id))
         await client.receive_type("connection_established")
@@ -187,9 +190,7 @@ async def _texts_until(client, hub: HubProcess, user_id: uuid.UUID, last: str) -
 async def test_hubs_carry_on_after_redis_restarts(private_redis) -> None:
     """A Redis restart (losing its data) makes publishes fail with 503 while it is down; afterwards
     every hub delivers again without being restarted."""
-    settings = {"backend": "redis", "redis_url": private_redis.url, "redis_prefix": unique_prefix(),
-                "redis_health_check_seconds": HEALTH_CHECK}
-    async with hubs(2, settings) as (first, second):
+    async with hubs(2, hub_env(private_redis.url)) as (first, second):
         user_id = uuid.uuid4()
         client = await connect_client(first.ws_url, token(user_id))
         await client.receive_type("connection_established")
