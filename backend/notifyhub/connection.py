@@ -18,9 +18,9 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from notifyhub_protocol import CloseCode
 
@@ -36,8 +36,17 @@ class ConnectionLimits:
     frame_burst: int
 
 
-ForcedCloseHandler = Callable[["Connection", CloseCode], None]
-GapHandler = Callable[["Connection"], None]
+class ConnectionOwner(Protocol):
+    """What a connection tells the hub that holds it."""
+
+    def connection_closing(self, connection: Connection) -> None:
+        """The hub closed it: it takes no more messages and can be forgotten now."""
+
+    def connection_cut_off(self, connection: Connection, code: CloseCode) -> None:
+        """It was closed for reading too slowly (slow consumer or write timeout)."""
+
+    def gap_detected(self, connection: Connection) -> None:
+        """It missed live messages and holds newer ones until the hub fills the gap."""
 
 
 class FlushRound:
@@ -65,19 +74,18 @@ class FlushRound:
 class Connection:
     """A WebSocket connection the hub delivers to. Methods are not thread-safe; call on the loop."""
 
-    __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_on_forced_close", "_queue",
+    __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_owner", "_queue",
                  "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
-                 "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_on_gap")
+                 "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held")
 
     def __init__(self, identity: Identity, transport: NotifyhubWebSocketProtocol,
-                 limits: ConnectionLimits, flush_round: FlushRound, on_forced_close: ForcedCloseHandler,
-                 on_gap: GapHandler) -> None:
+                 limits: ConnectionLimits, flush_round: FlushRound, owner: ConnectionOwner) -> None:
         self.id = uuid.uuid4()
         self.identity = identity
         self._transport = transport
         self._limits = limits
         self._loop = asyncio.get_running_loop()
-        self._on_forced_close = on_forced_close
+        self._owner = owner
         self._queue: list[OutgoingFrame] = []
         self._queued_bytes = 0
         self._flush_round = flush_round
@@ -91,7 +99,6 @@ class Connection:
         self.epoch = ""
         self.last_seq = 0
         self._held: list[tuple[str, int, OutgoingFrame]] | None = []  # held until the replay is queued
-        self._on_gap = on_gap
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -136,7 +143,7 @@ class Connection:
             return False
         if seq > self.last_seq + 1:
             self._held = [(epoch, seq, frame)]
-            self._on_gap(self)
+            self._owner.gap_detected(self)
             return not self.closing
         self.last_seq = seq
         return self.enqueue(frame)
@@ -206,10 +213,11 @@ class Connection:
         self.flush()
         self._stop_timers()
         self._transport.close_now(code, reason, abort_after=self._limits.write_timeout_seconds)
+        self._owner.connection_closing(self)
 
     def _force_close(self, code: CloseCode, reason: str) -> None:
         if self.close_code is None:
-            self._on_forced_close(self, code)
+            self._owner.connection_cut_off(self, code)
         self.close(code, reason)
 
     def _stop_timers(self) -> None:

@@ -75,6 +75,9 @@ class Hub:
         await self.backend.start(self)
 
     async def close(self) -> None:
+        """Let background work (presence updates, catch-ups) finish, within the shutdown bound."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=self.settings.shutdown_timeout_seconds)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -92,8 +95,7 @@ class Hub:
         if len(connections) >= self.settings.max_connections_per_user:
             raise ConnectionLimitError("too_many_connections",
                                        f"at most {self.settings.max_connections_per_user} connections per user")
-        connection = Connection(identity, transport, self._limits, self._flush_round, self._on_forced_close,
-                                self._catch_up_later)
+        connection = Connection(identity, transport, self._limits, self._flush_round, self)
         self._by_user.setdefault(identity.user_id, {})[connection.id] = connection
         self._connection_count += 1
         return connection
@@ -112,6 +114,21 @@ class Hub:
         if self._remove(connection):
             with contextlib.suppress(BackendUnavailableError):
                 await self.backend.connection_closed(connection.user_id, connection.id)
+
+    def forget(self, connection: Connection) -> None:
+        """`detach` for a socket that just closed: local state now, the backend in the background."""
+        if self._remove(connection):
+            self._background(self.backend.connection_closed(connection.user_id, connection.id))
+
+    def _background(self, work) -> None:
+        task = asyncio.get_running_loop().create_task(self._quietly(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _quietly(work) -> None:
+        with contextlib.suppress(BackendUnavailableError):
+            await work
 
     def _remove(self, connection: Connection) -> bool:
         connections = self._by_user.get(connection.user_id)
@@ -134,9 +151,17 @@ class Hub:
             return self._connection_count
         return len(self._by_user.get(user_id, ()))
 
-    def _on_forced_close(self, connection: Connection, code: CloseCode) -> None:
+    # What connections tell the hub (ConnectionOwner)
+
+    def connection_closing(self, connection: Connection) -> None:
+        self.forget(connection)
+
+    def connection_cut_off(self, connection: Connection, code: CloseCode) -> None:
         self._counters["slow_consumer_disconnects"] += 1
         self.metrics.slow_consumer_disconnects.labels(code=str(int(code))).inc()
+
+    def gap_detected(self, connection: Connection) -> None:
+        self._background(self._catch_up(connection))
 
     # Sending (the in-process API)
 
@@ -201,12 +226,7 @@ class Hub:
         for connection in self.connections():
             if not connection.catching_up:
                 connection.hold()
-                self._catch_up_later(connection)
-
-    def _catch_up_later(self, connection: Connection) -> None:
-        task = asyncio.get_running_loop().create_task(self._catch_up(connection))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+                self.gap_detected(connection)
 
     async def _catch_up(self, connection: Connection) -> None:
         """Fill a connection's gap from history; close it with RESYNC when that is impossible."""

@@ -1,8 +1,13 @@
 """The socket adapter: uvicorn's sans-I/O WebSocket protocol with what the hub needs on top.
 
-Three additions, each because ASGI cannot express it:
+The handshake goes through the ASGI app (FastAPI routing, authentication, HTTP denials). Once
+the hub has accepted a connection it takes the connection over (`hand_over`): the ASGI task ends,
+and frames go straight from the parser to a `FrameListener`. A connection then costs no
+coroutine stack, no ASGI queue and no copy of its handshake, only what it needs to live.
+
+Further additions, each because ASGI cannot express it:
 - activity: the loop time of the last bytes received, pongs included, for the idle timeout;
-- direct writes: several text frames in one `transport.write`, without awaiting the ASGI send;
+- direct writes: several frames in one `transport.write`, with wire bytes shared by receivers;
 - closing a connection whose peer stopped reading, which an awaited ASGI close never finishes.
 
 The hub finds the protocol in `scope["extensions"][EXTENSION]`.
@@ -14,6 +19,8 @@ import struct
 from collections.abc import Sequence
 from typing import Protocol
 
+from uvicorn._types import ASGIReceiveEvent
+from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.exceptions import InvalidState
 from websockets.http11 import Request
@@ -61,13 +68,53 @@ class FlowListener(Protocol):
     def writing_resumed(self) -> None: ...
 
 
+class FrameListener(Protocol):
+    """Takes a connection's frames once the hub has taken the connection over."""
+
+    def frame_received(self, text: str | None, data: bytes | None) -> None: ...
+
+    def connection_closed(self) -> None: ...
+
+
+class _Discard:
+    """Stands in for the ASGI receive queue after hand-over: uvicorn still reports events to it."""
+
+    __slots__ = ()
+
+    def put_nowait(self, event: ASGIReceiveEvent) -> None:
+        pass
+
+
+_DISCARD = _Discard()
+
+
+class _Flag:
+    """Stands in for uvicorn's `writable` Event after hand-over, when nothing awaits it."""
+
+    __slots__ = ("_set",)
+
+    def __init__(self, value: bool) -> None:
+        self._set = value
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+
+    def clear(self) -> None:
+        self._set = False
+
+
 class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's `websockets-sansio` protocol, exposing activity, batched writes and forced close."""
+    """uvicorn's `websockets-sansio` protocol, with hand-over, activity, batched writes and
+    forced close."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.last_received = self.loop.time()
         self.flow_listener: FlowListener | None = None
+        self.listener: FrameListener | None = None
 
     def data_received(self, data: bytes) -> None:
         self.last_received = self.loop.time()
@@ -88,6 +135,71 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         super().resume_writing()
         if self.flow_listener is not None:
             self.flow_listener.writing_resumed()
+
+    def hand_over(self, listener: FrameListener) -> None:
+        """Deliver this connection's frames to listener from now on; the ASGI app may return.
+
+        Frames (or a disconnect) that arrived while the app was still busy are passed on first.
+        """
+        pending, self.queue = self.queue, _DISCARD
+        self.listener = listener
+        self.writable = _Flag(self.writable.is_set())
+        # The handshake is no longer needed. The parser's generator still holds the request,
+        # so its headers are emptied rather than just dropped.
+        self.request.headers.clear()
+        self.response.headers.clear()
+        self.scope = self.request = self.response = None
+        while not pending.empty():
+            event = pending.get_nowait()
+            if event["type"] == "websocket.receive":
+                listener.frame_received(event.get("text"), event.get("bytes"))
+        if self.read_paused:
+            self.read_paused = False
+            self.transport.resume_reading()
+        if self.disconnected:
+            listener.connection_closed()
+
+    def send_receive_event_to_app(self) -> None:
+        if self.listener is None:
+            super().send_receive_event_to_app()
+            return
+        data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+        self.frames = []
+        if self.close_sent:
+            return
+        if self.curr_msg_data_type != "text":
+            self.listener.frame_received(None, data)
+            return
+        try:
+            text = data.decode()
+        except UnicodeDecodeError:
+            self.close_now(1007, "invalid UTF-8", abort_after=self.close_timeout)
+            return
+        self.listener.frame_received(text, None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        if self.listener is not None:
+            self.listener.connection_closed()
+            self.listener = self.flow_listener = None
+
+    async def run_asgi(self) -> None:
+        # uvicorn's, except that a connection the hub took over stays open when the app returns.
+        try:
+            result = await self.app(self.scope, self.receive, self.send)
+        except ClientDisconnected:
+            pass
+        except BaseException:
+            self.logger.exception("Exception in ASGI application\n")
+            self.send_500_response()
+        else:
+            if not self.handshake_complete:
+                self.logger.error("ASGI callable returned without completing handshake.")
+                self.send_500_response()
+            elif result is not None:
+                self.logger.error("ASGI callable should return None, but returned '%s'.", result)
+        if self.listener is None and self.close_timer is None:
+            self.transport.close()
 
     async def send(self, message) -> None:
         await super().send(message)

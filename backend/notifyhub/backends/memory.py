@@ -17,7 +17,7 @@ from .base import Backend, Deliveries, Replay, Since, StreamState, resume_start,
 @dataclass(slots=True)
 class _UserLog:
     epoch: str
-    entries: deque[tuple[int, bytes, float]]
+    entries: deque[tuple[int, bytes, float]] = field(default_factory=deque)
     last_seq: int = 0
     acked_seq: int = 0
     read_seq: int = 0
@@ -68,8 +68,7 @@ class MemoryBackend(Backend):
         log = self._logs.get(user_id)
         if log is None:
             self._created += 1
-            log = self._logs[user_id] = _UserLog(f"{self._instance}.{self._created}",
-                                                 deque(maxlen=self._max_messages))
+            log = self._logs[user_id] = _UserLog(f"{self._instance}.{self._created}")
         cutoff = time.time() - self._max_age
         while log.entries and log.entries[0][2] < cutoff:
             log.entries.popleft()
@@ -82,6 +81,8 @@ class MemoryBackend(Backend):
             log.last_seq += 1
             frame = with_seq(body, log.last_seq)
             log.entries.append((log.last_seq, frame, time.time()))
+            if len(log.entries) > self._max_messages:
+                log.entries.popleft()
             reached += self._deliveries.deliver_to_user(user_id, log.epoch, log.last_seq, frame)
         return reached
 

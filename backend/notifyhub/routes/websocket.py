@@ -7,25 +7,15 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
-from notifyhub_protocol import (
-    SUBPROTOCOL,
-    AckFrame,
-    CloseCode,
-    ErrorCode,
-    PingFrame,
-    ReadFrame,
-    new_connection_established_message,
-    new_error_message,
-    new_pong_message,
-)
-from pydantic import MISSING, BaseModel
+from notifyhub_protocol import SUBPROTOCOL, CloseCode, new_connection_established_message
+from pydantic import BaseModel
 
 from ..auth import Identity, TokenVerifier, extract_token
 from ..backends.base import BackendUnavailableError, Replay, Since
 from ..connection import Connection
 from ..errors import AuthenticationError, ConnectionLimitError, NotifyhubError
-from ..frames import FrameError, parse_client_frame
 from ..hub import Hub, encode
+from ..reader import ClientReader
 from ..transport import EXTENSION, OutgoingFrame
 
 logger = logging.getLogger(__name__)
@@ -56,28 +46,31 @@ async def auth_check(request: Request) -> Response:
 
 @router.websocket("/api/v1/ws")
 async def websocket_endpoint(websocket: WebSocket) -> None:
+    """Admit, accept and attach a connection, then hand it over to the hub (see transport.py)."""
     hub: Hub = websocket.app.state.hub
     admitted = _admit(websocket, hub)
     if isinstance(admitted, JSONResponse):
         await websocket.send_denial_response(admitted)
         return
     connection, since = admitted
+    transport = websocket.scope["extensions"][EXTENSION]
     offered = websocket.scope.get("subprotocols", [])
     try:
         await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
-        try:
-            replay = await hub.attach(connection, since)
-        except BackendUnavailableError:
-            logger.warning("backend unavailable; asking the client to come back later")
-            connection.start()
-            connection.close(CloseCode.TRY_AGAIN_LATER, "backend unavailable")
-            return
-        connection.enqueue(OutgoingFrame(encode(_established(connection, hub, replay))))
-        connection.resume(replay.state.epoch, replay.state.last_seq, replay.entries)
+        replay = await hub.attach(connection, since)
+    except BackendUnavailableError:
+        logger.warning("backend unavailable; asking the client to come back later")
         connection.start()
-        await _read_frames(websocket, connection, hub)
-    finally:
+        connection.close(CloseCode.TRY_AGAIN_LATER, "backend unavailable")
         await hub.detach(connection)
+        return
+    except BaseException:
+        await hub.detach(connection)
+        raise
+    connection.enqueue(OutgoingFrame(encode(_established(connection, hub, replay))))
+    connection.resume(replay.state.epoch, replay.state.last_seq, replay.entries)
+    connection.start()
+    transport.hand_over(ClientReader(connection, hub))
 
 
 def _admit(websocket: WebSocket, hub: Hub) -> tuple[Connection, Since | None] | JSONResponse:
@@ -132,50 +125,3 @@ def _established(connection: Connection, hub: Hub, replay: Replay) -> BaseModel:
         acked_seq=replay.state.acked_seq,
         read_seq=replay.state.read_seq,
     )
-
-
-async def _read_frames(websocket: WebSocket, connection: Connection, hub: Hub) -> None:
-    """The connection's one reader: answer each client frame until the socket closes."""
-    max_depth = hub.settings.max_json_depth
-    while True:
-        event = await websocket.receive()
-        if event["type"] == "websocket.disconnect":
-            return
-        if not connection.allow_client_frame():
-            _reply_error(connection, hub, FrameError(ErrorCode.RATE_LIMITED, "too many frames; "
-                         f"at most {hub.settings.client_frames_per_second:g} per second"))
-            continue
-        frame = parse_client_frame(event.get("text"), event.get("bytes"), max_depth)
-        try:
-            await _handle(frame, connection, hub)
-        except BackendUnavailableError:
-            _reply_error(connection, hub, FrameError(ErrorCode.INTERNAL, "the backend is unavailable; "
-                                                                         "send the frame again later"))
-        except Exception:
-            logger.exception("failed to handle a client frame")
-            _reply_error(connection, hub, FrameError(ErrorCode.INTERNAL, "the hub failed to handle "
-                                                                         "the frame"))
-
-
-async def _handle(frame: BaseModel | FrameError, connection: Connection, hub: Hub) -> None:
-    if isinstance(frame, FrameError):
-        _reply_error(connection, hub, frame)
-    elif isinstance(frame, PingFrame):
-        connection.enqueue(OutgoingFrame(encode(new_pong_message(server_time=datetime.now(UTC)))))
-    elif isinstance(frame, (AckFrame, ReadFrame)):
-        if frame.seq > connection.last_seq:
-            _reply_error(connection, hub, FrameError(
-                ErrorCode.INVALID_MESSAGE, f"seq {frame.seq} is past the last message this connection "
-                f"received ({connection.last_seq})", {"errors": [{"pointer": "/seq", "type": "less_than_equal",
-                                                                  "message": "seq not yet received"}]}))
-        elif isinstance(frame, AckFrame):
-            await hub.acknowledge(connection, frame.seq)
-        else:
-            await hub.mark_read(connection, frame.seq)
-
-
-def _reply_error(connection: Connection, hub: Hub, error: FrameError) -> None:
-    hub.metrics.client_errors.labels(code=error.code.value).inc()
-    message = new_error_message(code=error.code.value, message=error.message,
-                                details=error.details or MISSING)
-    connection.enqueue(OutgoingFrame(encode(message)))
