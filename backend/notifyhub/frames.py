@@ -63,7 +63,7 @@ def parse_client_frame(text: str | None, data: bytes | None, max_depth: int) -> 
         return CLIENT_FRAME_ADAPTER.validate_json(text, strict=True).root
     except ValidationError as exc:
         return FrameError(ErrorCode.INVALID_MESSAGE, "the frame does not match its schema",
-                          {"errors": pointer_errors(exc, tag_index=0)})
+                          {"errors": pointer_errors(exc, ROOT)})
 
 
 def json_pointer(location: tuple[str | int, ...]) -> str:
@@ -71,20 +71,35 @@ def json_pointer(location: tuple[str | int, ...]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in location)
 
 
-def pointer_errors(exc: ValidationError, tag_index: int | None = None) -> list[dict[str, Any]]:
+ROOT = ""
+"""`union_field` value for a document that is itself the discriminated union (a client frame)."""
+
+
+def pointer_errors(exc: ValidationError, union_field: str) -> list[dict[str, Any]]:
     """Each pydantic error as {pointer, message, type}.
 
-    A discriminated union adds its tag (the `type` value) to the error location at tag_index;
-    it is not a key of the document, so it is left out of the pointer. An unknown tag is
-    reported at the union's `type` field.
+    A discriminated union adds its tag (the `type` value) to an error's location, right after
+    the field holding the union (`union_field`, or at the start for ROOT). It is not a key of the
+    document, so it is left out of the pointer; an unknown tag is reported at the `type` field.
     """
     result = []
     for error in exc.errors(include_url=False, include_context=False, include_input=False):
         location = list(error["loc"])
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             location.append("type")
-        elif tag_index is not None and len(location) > tag_index + 1:
-            del location[tag_index]
+        else:
+            location = _without_tags(location, union_field)
         result.append({"pointer": json_pointer(tuple(location)), "message": error["msg"],
                        "type": error["type"]})
     return result
+
+
+def _without_tags(location: list[str | int], union_field: str) -> list[str | int]:
+    if union_field == ROOT:
+        return location[1:] if len(location) > 1 else location
+    kept: list[str | int] = []
+    for index, part in enumerate(location):
+        if index > 0 and location[index - 1] == union_field and index + 1 < len(location):
+            continue
+        kept.append(part)
+    return kept

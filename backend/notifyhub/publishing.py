@@ -11,7 +11,7 @@ from notifyhub_protocol import OUTGOING_MESSAGE_ADAPTER, SERVER_MESSAGE_TYPES, O
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .errors import InvalidMessageError
-from .frames import pointer_errors
+from .frames import ROOT, pointer_errors
 from .rules import check_rules
 
 
@@ -31,7 +31,16 @@ class PublishRequest(BaseModel):
         return self
 
 
+class BatchPublishRequest(BaseModel):
+    """Body of `POST /api/v1/messages/batch`: several publish requests, delivered in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requests: Annotated[list[PublishRequest], Field(min_length=1)]
+
+
 PUBLISH_REQUEST_ADAPTER: TypeAdapter[PublishRequest] = TypeAdapter(PublishRequest)
+BATCH_REQUEST_ADAPTER: TypeAdapter[BatchPublishRequest] = TypeAdapter(BatchPublishRequest)
 
 
 def parse_publish_request(body: bytes, max_recipients: int) -> PublishRequest:
@@ -42,13 +51,30 @@ def parse_publish_request(body: bytes, max_recipients: int) -> PublishRequest:
     try:
         request = PUBLISH_REQUEST_ADAPTER.validate_json(body, strict=True)
     except ValidationError as exc:
-        # The message union's tag follows "message" in error locations (index 1).
-        raise InvalidMessageError(pointer_errors(exc, tag_index=1)) from exc
-    if request.user_ids is not None and len(request.user_ids) > max_recipients:
-        raise InvalidMessageError([{"pointer": "/user_ids", "type": "too_long",
-                                    "message": f"at most {max_recipients} user ids per request"}])
-    check_rules(request.message.type, request.message.payload, "/message")
+        raise InvalidMessageError(pointer_errors(exc, "message")) from exc
+    _check_request(request, max_recipients, "")
     return request
+
+
+def parse_batch_request(body: bytes, max_recipients: int, max_requests: int) -> BatchPublishRequest:
+    """Validate a batch body; errors point into it (`/requests/3/message/payload/progress`)."""
+    try:
+        batch = BATCH_REQUEST_ADAPTER.validate_json(body, strict=True)
+    except ValidationError as exc:
+        raise InvalidMessageError(pointer_errors(exc, "message")) from exc
+    if len(batch.requests) > max_requests:
+        raise InvalidMessageError([{"pointer": "/requests", "type": "too_long",
+                                    "message": f"at most {max_requests} requests per batch"}])
+    for index, request in enumerate(batch.requests):
+        _check_request(request, max_recipients, f"/requests/{index}")
+    return batch
+
+
+def _check_request(request: PublishRequest, max_recipients: int, pointer: str) -> None:
+    if request.user_ids is not None and len(request.user_ids) > max_recipients:
+        raise InvalidMessageError([{"pointer": f"{pointer}/user_ids", "type": "too_long",
+                                    "message": f"at most {max_recipients} user ids per request"}])
+    check_rules(request.message.type, request.message.payload, f"{pointer}/message")
 
 
 def stamp(draft: BaseModel) -> BaseModel:
@@ -63,6 +89,6 @@ def validate_outgoing(document: bytes) -> BaseModel:
     try:
         draft = OUTGOING_MESSAGE_ADAPTER.validate_json(document, strict=True)
     except ValidationError as exc:
-        raise InvalidMessageError(pointer_errors(exc, tag_index=0)) from exc
+        raise InvalidMessageError(pointer_errors(exc, ROOT)) from exc
     check_rules(draft.type, draft.payload)
     return stamp(draft)

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     # Service API.
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)
     max_recipients_per_request: int = Field(1000, ge=1)
+    max_batch_requests: int = Field(1000, ge=1)
 
     @model_validator(mode="before")
     @classmethod

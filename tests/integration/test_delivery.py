@@ -6,8 +6,9 @@ import asyncio
 import json
 import uuid
 
+import httpx
 import pytest
-from notifyhub_protocol import new_learning_update_message, new_review_reminder_message
+from notifyhub_protocol import new_learning_update_message, new_ocr_progress_message, new_review_reminder_message
 
 from tests.support.hubs import RunningHub, wait_until
 
@@ -101,8 +102,6 @@ async def test_messages_arrive_in_the_order_sent(hub: RunningHub) -> None:
 
 
 def _ocr(payload: dict):
-    from notifyhub_protocol import new_ocr_progress_message
-
     fields = {**payload, "book_id": uuid.UUID(payload["book_id"])}
     return new_ocr_progress_message(**fields)
 
@@ -153,8 +152,6 @@ async def test_publish_body_over_limit_gets_413(start_hub) -> None:
 
 async def test_not_json_body_gets_422(hub: RunningHub) -> None:
     """A body that is not JSON is a 422, not a 500."""
-    import httpx
-
     async with httpx.AsyncClient(base_url=hub.base_url) as http:
         response = await http.post("/api/v1/messages", content=b"{oops",
                                    headers={"Authorization": "Bearer integration-service-key"})
@@ -190,3 +187,33 @@ async def test_healthz_and_asyncapi(hub: RunningHub) -> None:
     document = (await hub.get("/api/v1/asyncapi.json")).json()
     assert document["asyncapi"] == "3.0.0"
     assert set(json.dumps(document["channels"]).split('"')) >= {"ocr_progress", "ping"}
+
+
+async def test_batch_delivers_every_request_in_order(hub: RunningHub) -> None:
+    """A batch of publish requests is delivered in order, with one result per request."""
+    user_id = uuid.uuid4()
+    client = await hub.connect(user_id)
+    batch = {"requests": [to_users([user_id], "review_reminder", {"due_count": n}) for n in range(1, 11)]
+             + [{"broadcast": True, "message": {"type": "notification", "payload": PAYLOADS["notification"]}}]}
+    async with httpx.AsyncClient(base_url=hub.base_url) as http:
+        response = await http.post("/api/v1/messages/batch", json=batch,
+                                   headers={"Authorization": "Bearer integration-service-key"})
+    assert response.status_code == 202
+    assert [r["connections"] for r in response.json()["results"]] == [1] * 11
+    counts = [(await client.receive_type("review_reminder"))["payload"]["due_count"] for _ in range(10)]
+    assert counts == list(range(1, 11))
+    await client.receive_type("notification")
+
+
+async def test_batch_with_one_invalid_message_is_refused_whole(hub: RunningHub) -> None:
+    """Validation is all or nothing; the error points into the batch."""
+    user_id = uuid.uuid4()
+    client = await hub.connect(user_id)
+    batch = {"requests": [to_users([user_id], "review_reminder", {"due_count": 1}),
+                          to_users([user_id], "review_reminder", {"due_count": 0})]}
+    async with httpx.AsyncClient(base_url=hub.base_url) as http:
+        response = await http.post("/api/v1/messages/batch", json=batch,
+                                   headers={"Authorization": "Bearer integration-service-key"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/requests/1/message/payload/due_count"
+    await assert_nothing_arrives(client)

@@ -13,7 +13,7 @@ from ..auth import verify_service_key
 from ..backends.base import BackendUnavailableError
 from ..errors import AuthenticationError, InvalidMessageError
 from ..hub import Hub
-from ..publishing import PublishRequest, parse_publish_request, stamp
+from ..publishing import BatchPublishRequest, PublishRequest, parse_batch_request, parse_publish_request, stamp
 
 router = APIRouter()
 
@@ -23,6 +23,17 @@ PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid body; `errors` names each failing field by JSON pointer"},
     503: {"description": "The backend (Redis) is unreachable; nothing was sent"},
 }
+
+
+async def _authorized_body(request: Request) -> bytes | JSONResponse:
+    """The body of a request with a valid service key, or the response refusing it."""
+    if (refusal := _unauthorized(request)) is not None:
+        return refusal
+    limit = request.app.state.hub.settings.max_publish_bytes
+    body = await _read_body(request, limit)
+    if body is None:
+        return JSONResponse({"error": "body_too_large", "detail": f"at most {limit} bytes"}, status_code=413)
+    return body
 
 
 def _unauthorized(request: Request) -> JSONResponse | None:
@@ -60,27 +71,59 @@ async def publish(request: Request) -> JSONResponse:
     """Validate a message against its schema and deliver it to users' connections or to all."""
     hub: Hub = request.app.state.hub
     settings = hub.settings
-    if (refusal := _unauthorized(request)) is not None:
-        return refusal
-    body = await _read_body(request, settings.max_publish_bytes)
-    if body is None:
-        return JSONResponse({"error": "body_too_large",
-                             "detail": f"at most {settings.max_publish_bytes} bytes"}, status_code=413)
+    body = await _authorized_body(request)
+    if isinstance(body, JSONResponse):
+        return body
     try:
         publish_request = parse_publish_request(body, settings.max_recipients_per_request)
     except InvalidMessageError as exc:
-        return JSONResponse({"error": "invalid_message", "detail": exc.detail, "errors": exc.errors},
-                            status_code=422)
-    message = stamp(publish_request.message)
+        return _invalid(exc)
     try:
-        if publish_request.broadcast:
-            reached = await hub.broadcast(message)
-        else:
-            reached = await hub.send_to_users(publish_request.user_ids, message)
+        result = await _deliver(hub, publish_request)
     except BackendUnavailableError as exc:
         return _unavailable(exc)
-    return JSONResponse({"id": str(message.id), "type": message.type, "connections": reached},
-                        status_code=202)
+    return JSONResponse(result, status_code=202)
+
+
+@router.post("/api/v1/messages/batch", status_code=202, responses=PUBLISH_RESPONSES,
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": BatchPublishRequest.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
+async def publish_batch(request: Request) -> JSONResponse:
+    """Validate every message first, then deliver them in order; one result per request.
+
+    All or nothing for validation: one invalid message refuses the whole batch with 422.
+    Messages queued for one connection in a batch are written to it in one system call.
+    """
+    hub: Hub = request.app.state.hub
+    settings = hub.settings
+    body = await _authorized_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    try:
+        batch = parse_batch_request(body, settings.max_recipients_per_request, settings.max_batch_requests)
+    except InvalidMessageError as exc:
+        return _invalid(exc)
+    results = []
+    try:
+        for publish_request in batch.requests:
+            results.append(await _deliver(hub, publish_request))
+    except BackendUnavailableError as exc:
+        return JSONResponse({"error": exc.reason, "detail": exc.detail, "results": results,
+                             "accepted": len(results)}, status_code=503, headers={"Retry-After": "1"})
+    return JSONResponse({"results": results}, status_code=202)
+
+
+async def _deliver(hub: Hub, publish_request: PublishRequest) -> dict[str, Any]:
+    message = stamp(publish_request.message)
+    if publish_request.broadcast:
+        reached = await hub.broadcast(message)
+    else:
+        reached = await hub.send_to_users(publish_request.user_ids, message)
+    return {"id": str(message.id), "type": message.type, "connections": reached}
+
+
+def _invalid(exc: InvalidMessageError) -> JSONResponse:
+    return JSONResponse({"error": "invalid_message", "detail": exc.detail, "errors": exc.errors}, status_code=422)
 
 
 @router.get("/api/v1/presence/{user_id}", responses={401: PUBLISH_RESPONSES[401], 503: PUBLISH_RESPONSES[503]})
