@@ -193,8 +193,7 @@ class Hub:
 
     def _count_sent(self, message_type: str, started: float) -> None:
         self._counters["messages_sent"] += 1
-        self.metrics.messages_sent.labels(type=message_type).inc()
-        self.metrics.send_latency.observe(time.perf_counter() - started)
+        self.metrics.message_sent(message_type, time.perf_counter() - started)
 
     # Delivery (called by the backend)
 
