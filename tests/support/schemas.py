@@ -24,24 +24,46 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-def _validator(definition: str) -> Draft202012Validator:
-    return Draft202012Validator({"$ref": f"{ENTRY.as_uri()}#/$defs/{definition}"}, registry=registry(),
+@cache
+def _validator(uri: str) -> Draft202012Validator:
+    return Draft202012Validator({"$ref": uri}, registry=registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-@cache
 def server_message_validator() -> Draft202012Validator:
-    return _validator("ServerMessage")
+    """Validates any frame the hub sends (`#/$defs/ServerMessage`), formats included."""
+    return _validator(f"{ENTRY.as_uri()}#/$defs/ServerMessage")
 
 
-@cache
 def client_frame_validator() -> Draft202012Validator:
-    return _validator("ClientFrame")
+    """Validates any frame a client sends (`#/$defs/ClientFrame`), formats included."""
+    return _validator(f"{ENTRY.as_uri()}#/$defs/ClientFrame")
 
 
 def validate_server_frame(frame: dict[str, Any]) -> None:
     """Raise AssertionError naming every schema violation in a frame the hub sent."""
-    errors = sorted(server_message_validator().iter_errors(frame), key=lambda e: list(e.path))
-    if errors:
-        problems = "; ".join(f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors)
-        raise AssertionError(f"frame violates the schema: {problems}\n{json.dumps(frame)[:500]}")
+    _raise_on_problems("ServerMessage", frame)
+
+
+def validate_client_frame(frame: dict[str, Any]) -> None:
+    """Raise AssertionError naming every schema violation in a frame a client sent."""
+    _raise_on_problems("ClientFrame", frame)
+
+
+def _raise_on_problems(union: str, frame: Any) -> None:
+    if _validator(f"{ENTRY.as_uri()}#/$defs/{union}").is_valid(frame):
+        return
+    problems = "; ".join(_problems(union, frame))
+    raise AssertionError(f"frame violates the schema: {problems}\n{json.dumps(frame)[:500]}")
+
+
+def _problems(union: str, frame: Any) -> list[str]:
+    # A failed oneOf only says "not valid under any of the given schemas"; the schema its
+    # discriminator names says which field is wrong.
+    mapping = json.loads(ENTRY.read_text())["$defs"][union]["discriminator"]["mapping"]
+    message_type = frame.get("type") if isinstance(frame, dict) else None
+    if not isinstance(message_type, str) or message_type not in mapping:
+        return [f"type: {message_type!r} is not one of {sorted(mapping)}"]
+    errors = sorted(_validator((SCHEMAS / mapping[message_type]).as_uri()).iter_errors(frame),
+                    key=lambda e: list(map(str, e.path)))
+    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors]

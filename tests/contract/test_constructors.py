@@ -1,0 +1,64 @@
+"""The generated constructors build schema-valid messages and refuse invalid fields."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+import pytest
+from notifyhub_protocol import new_book_ready_message, new_ocr_progress_message, new_review_reminder_message
+from pydantic import ValidationError
+
+from tests.support.schemas import validate_server_frame
+
+BOOK_ID = UUID("b7e2a0c4-1d3f-4e5a-8b9c-0d1e2f3a4b5c")
+OCR_FIELDS: dict[str, Any] = {"book_id": BOOK_ID, "total_pages": 120, "processed_pages": 45,
+                              "progress": 37.5, "status": "processing"}
+
+
+def test_constructed_message_validates_against_the_schema() -> None:
+    """A service's message built with a constructor is one every client accepts."""
+    frame = json.loads(new_ocr_progress_message(**OCR_FIELDS, message="page 46 is blank").model_dump_json())
+    validate_server_frame(frame)
+    assert frame["payload"] == {**OCR_FIELDS, "book_id": str(BOOK_ID), "message": "page 46 is blank"}
+
+
+def test_constructed_messages_get_fresh_ids() -> None:
+    """Each constructed message has its own id, so clients can deduplicate by id."""
+    assert new_ocr_progress_message(**OCR_FIELDS).id != new_ocr_progress_message(**OCR_FIELDS).id
+
+
+def test_constructed_timestamp_is_utc() -> None:
+    """The stamped timestamp carries an offset (UTC), never a naive time."""
+    assert json.loads(new_ocr_progress_message(**OCR_FIELDS).model_dump_json())["timestamp"].endswith("Z")
+
+
+@pytest.mark.parametrize("override", [
+    pytest.param({"progress": 101}, id="progress 101"),
+    pytest.param({"total_pages": 0}, id="total_pages 0"),
+    pytest.param({"total_pages": "120"}, id="string for integer"),
+    pytest.param({"status": "done"}, id="status not in enum"),
+    pytest.param({"message": None}, id="null for optional message"),
+    pytest.param({"message": "x" * 1001}, id="message too long"),
+    pytest.param({"book_id": "not-a-uuid"}, id="bad uuid"),
+])
+def test_invalid_field_raises_validation_error(override: dict[str, Any]) -> None:
+    """A bad field fails in the service that built it, not in a client."""
+    with pytest.raises(ValidationError):
+        new_ocr_progress_message(**{**OCR_FIELDS, **override})
+
+
+def test_optional_fields_left_out_are_absent_not_null() -> None:
+    """Clients never see `null`, which the schema forbids; they see the field missing."""
+    frame = json.loads(new_review_reminder_message(due_count=3).model_dump_json())
+    assert frame["payload"] == {"due_count": 3}
+    assert "seq" not in frame
+    validate_server_frame(frame)
+
+
+def test_constructor_accepts_a_url_string() -> None:
+    """A link can be passed as a plain string and comes out as a schema-valid uri."""
+    message = new_book_ready_message(book_id=BOOK_ID, title="Le Petit Prince", total_pages=120,
+                                     url="https://app.hailango.example/books/1")
+    validate_server_frame(json.loads(message.model_dump_json()))
