@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install codegen codegen-check run test test-python test-frontend clean
+.PHONY: help install codegen codegen-check run test test-python test-frontend clean bench bench-quick
 
 help:
 	@echo "make run            start the hub on http://$(HOST):$(PORT) with a development secret"
@@ -48,3 +48,12 @@ test-frontend: install
 
 clean:
 	rm -rf $(VENV) node_modules frontend/node_modules
+
+# Benchmarks (bench/README.md): notifyhub and its peers side by side, loopback only.
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench --size full --write-md
+
+bench-quick: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench --size quick

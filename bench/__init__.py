@@ -1,0 +1,1 @@
+"""notifyhub's benchmark harness: `python -m bench` (see bench/README.md)."""

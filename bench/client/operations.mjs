@@ -1,0 +1,128 @@
+// What the harness asks the load client to do. Each operation answers one JSON object.
+import { performance } from "node:perf_hooks";
+import { Phase } from "./phase.mjs";
+import { ConnectionPool } from "./pool.mjs";
+import { Publisher, notification } from "./publisher.mjs";
+import { newUsers } from "./tokens.mjs";
+
+const BATCH_PATH = "/api/v1/messages/batch";
+const SINGLE_PATH = "/api/v1/messages";
+const IN_PROCESS_PATH = "/bench/send_to_user";
+
+export class Operations {
+  constructor() {
+    this.pool = new ConnectionPool();
+    this.users = [];
+  }
+
+  /** Where to connect (wsUrl), where to publish (httpUrl), and the credentials of both. */
+  config({ secret, serviceKey, wsUrl, httpUrl }) {
+    this.secret = secret;
+    this.wsUrl = wsUrl;
+    this.publisher?.close();
+    this.publisher = new Publisher(httpUrl, serviceKey);
+    return { ok: true };
+  }
+
+  /** Open `connections` connections spread over `users` fresh users (tokens minted before timing). */
+  async open({ connections, users, concurrency = 100, timeoutS = 30 }) {
+    this.users = newUsers(users, this.secret);
+    const plan = Array.from({ length: connections }, (_, i) => ({ user: i % users, token: this.users[i % users].token }));
+    return this.pool.open(this.wsUrl, plan, concurrency, timeoutS * 1000);
+  }
+
+  async close() {
+    return this.pool.close();
+  }
+
+  /** `messages` broadcasts, `perRequest` per publish request, sent back to back. */
+  async broadcast({ messages, perRequest = 1, timeoutS = 30 }) {
+    const phase = Phase.broadcast(messages, this.pool.connections);
+    const request = (n) => ({ broadcast: true, message: notification(phase.text(n)) });
+    return this.run(phase, perRequest, request, timeoutS);
+  }
+
+  /** `messages` sends, each to one random user of the pool, `perRequest` per publish request. */
+  async targeted({ messages, perRequest = 1, timeoutS = 30 }) {
+    const phase = new Phase(this.randomTargets(messages), this.pool.connections);
+    const request = (n) => ({ user_ids: [this.users[phase.targets[n]].id], message: notification(phase.text(n)) });
+    return this.run(phase, perRequest, request, timeoutS);
+  }
+
+  /** The same random sends, made inside the server by its in-process API (one trigger request). */
+  async inProcess({ messages, timeoutS = 30 }) {
+    const phase = new Phase(this.randomTargets(messages), this.pool.connections);
+    this.pool.phase = phase;
+    const targets = Array.from(phase.targets, (user) => this.users[user].id);
+    phase.markSent(0, messages, performance.now());
+    const failuresBefore = this.publisher.failures;
+    await this.publisher.post(IN_PROCESS_PATH, { phase: phase.id, targets });
+    phase.publishFailures = this.publisher.failures - failuresBefore;
+    return this.finish(phase, timeoutS, 1);
+  }
+
+  /** F: `messages` sent to an offline user, then `rounds` connections resuming with since=<epoch>:0. */
+  async replay({ messages, rounds = 1, perRequest = 1000, timeoutS = 30 }) {
+    const [user] = (this.users = newUsers(1, this.secret));
+    const plan = [{ user: 0, token: user.token }];
+    await this.pool.open(this.wsUrl, plan, 1, timeoutS * 1000);
+    const epoch = this.pool.connections[0].established.payload.epoch;
+    await this.pool.close();
+    const phase = new Phase(new Array(messages).fill(0));
+    await this.send(phase, perRequest, (n) => ({ user_ids: [user.id], message: notification(phase.text(n)) }));
+    const results = [];
+    for (let round = 0; round < rounds; round += 1) {
+      results.push(await this.resume(phase, { ...plan[0], query: `&since=${epoch}:0` }, timeoutS));
+    }
+    return { rounds: results };
+  }
+
+  async resume(sent, entry, timeoutS) {
+    const phase = new Phase(sent.targets);
+    phase.id = sent.id;
+    this.pool.phase = phase;
+    phase.markSent(0, sent.targets.length, performance.now());
+    await this.pool.open(this.wsUrl, [entry], 1, timeoutS * 1000);
+    phase.expect(this.pool.connections);
+    const result = await this.finish(phase, timeoutS, 0);
+    await this.pool.close();
+    return result;
+  }
+
+  randomTargets(messages) {
+    return Array.from({ length: messages }, () => Math.floor(Math.random() * this.users.length));
+  }
+
+  async run(phase, perRequest, request, timeoutS) {
+    this.pool.phase = phase;
+    const requests = await this.send(phase, perRequest, request);
+    return this.finish(phase, timeoutS, requests);
+  }
+
+  /** Publish every message of phase, perRequest at a time, each request after the previous answer. */
+  async send(phase, perRequest, request) {
+    const failuresBefore = this.publisher.failures;
+    let requests = 0;
+    for (let first = 0; first < phase.targets.length; first += perRequest) {
+      const last = Math.min(first + perRequest, phase.targets.length);
+      phase.markSent(first, last, performance.now());
+      if (perRequest === 1) {
+        await this.publisher.post(SINGLE_PATH, request(first));
+      } else {
+        const batch = Array.from({ length: last - first }, (_, i) => request(first + i));
+        await this.publisher.post(BATCH_PATH, { requests: batch });
+      }
+      requests += 1;
+    }
+    phase.publishFailures = this.publisher.failures - failuresBefore;
+    return requests;
+  }
+
+  async finish(phase, timeoutS, requests) {
+    const complete = await phase.completion(timeoutS * 1000);
+    this.pool.phase = null;
+    const closeCodes = this.pool.connections.filter((c) => c.closeCode !== null).map((c) => c.closeCode);
+    return phase.result({ complete, requests, publishFailures: phase.publishFailures ?? 0,
+      closedByServer: closeCodes.length, closeCodes: [...new Set(closeCodes)] });
+  }
+}

@@ -1,0 +1,79 @@
+// The load client's connections: opened with bounded concurrency, each counted open once its first
+// frame (connection_established) arrives; every later notification frame goes to the current phase.
+import { performance } from "node:perf_hooks";
+import WebSocket from "ws";
+import { readNotification } from "./frames.mjs";
+
+export class ConnectionPool {
+  constructor() {
+    this.connections = [];
+    this.phase = null;
+    this.strayFrames = 0;
+  }
+
+  /** Open one connection per entry of plan ({user, token, query}); resolves with counts and seconds. */
+  async open(wsUrl, plan, concurrency, timeoutMs) {
+    const started = performance.now();
+    let next = 0;
+    let failed = 0;
+    const worker = async () => {
+      while (next < plan.length) {
+        const entry = plan[next++];
+        try {
+          this.connections.push(await this.connect(wsUrl, entry, timeoutMs));
+        } catch {
+          failed += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, plan.length) }, worker));
+    return { opened: plan.length - failed, failed, seconds: (performance.now() - started) / 1000 };
+  }
+
+  connect(wsUrl, { user, token, query = "" }, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(`${wsUrl}?token=${token}${query}`, { perMessageDeflate: false, skipUTF8Validation: true });
+      const connection = { socket, user, established: null, closeCode: null };
+      const timer = setTimeout(() => {
+        socket.terminate();
+        reject(new Error("no connection_established in time"));
+      }, timeoutMs);
+      socket.on("message", (data) => {
+        const now = performance.now();
+        if (connection.established === null) {
+          connection.established = JSON.parse(data);
+          clearTimeout(timer);
+          resolve(connection);
+          return;
+        }
+        const notification = readNotification(data);
+        if (notification && this.phase) this.phase.receive(connection, notification, now);
+        else if (notification) this.strayFrames += 1;
+      });
+      socket.on("close", (code) => {
+        connection.closeCode = code;
+      });
+      socket.on("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
+  /** Closes every connection; counts the ones the server had closed before we asked. */
+  async close() {
+    const closedByServer = this.connections.filter((c) => c.closeCode !== null).length;
+    await Promise.all(this.connections.map((connection) => new Promise((resolve) => {
+      if (connection.socket.readyState === WebSocket.CLOSED) return resolve();
+      connection.socket.once("close", resolve);
+      connection.socket.close(1000);
+      setTimeout(() => {
+        connection.socket.terminate();
+        resolve();
+      }, 2000).unref();
+    })));
+    const closed = this.connections.length;
+    this.connections = [];
+    return { closed, closedByServer };
+  }
+}

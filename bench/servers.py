@@ -1,0 +1,51 @@
+"""The servers compared: notifyhub (as `notifyhub serve` runs it) and the peers in bench/peers/.
+
+A `ServerSpec` is what it takes to start one: a command and its environment. Every server gets the
+same JWT secret and service key (the peers ignore both), and listens on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.processes import project_root
+
+JWT_SECRET = "bench-jwt-secret-bench-jwt-secret-0123456789"
+SERVICE_KEY = "bench-service-key"
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    name: str
+    command: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)
+
+    def with_env(self, name: str | None = None, **env: str) -> ServerSpec:
+        return ServerSpec(name or self.name, self.command, {**self.env, **env})
+
+
+def notifyhub_command() -> tuple[str, ...]:
+    return (str(Path(PYTHON).parent / "notifyhub"), "serve", "--host", "127.0.0.1", "--port", "0")
+
+
+HUB_ENV = {"NOTIFYHUB_JWT_SECRET": JWT_SECRET, "NOTIFYHUB_SERVICE_KEYS": SERVICE_KEY}
+
+NOTIFYHUB = ServerSpec("notifyhub", notifyhub_command(), HUB_ENV)
+"""The hub as deployed: JWT verification and schema validation on, memory backend."""
+
+NOTIFYHUB_IN_PROCESS = ServerSpec("notifyhub", (PYTHON, "-m", "bench.notifyhub_in_process", "--port", "0"), HUB_ENV)
+"""The same hub with the bench-only `POST /bench/send_to_user` route (scenario E)."""
+
+PEERS = {
+    "fastapi-manager": ServerSpec("fastapi-manager", (PYTHON, "-m", "bench.peers.fastapi_manager")),
+    "websockets": ServerSpec("websockets", (PYTHON, "-m", "bench.peers.websockets_broadcast")),
+    "node-ws": ServerSpec("node-ws", ("node", str(project_root() / "bench" / "peers" / "node_ws.mjs"))),
+}
+
+
+def compared(peer_names: list[str], hub: ServerSpec = NOTIFYHUB) -> list[ServerSpec]:
+    """notifyhub first, then the named peers, in the order given."""
+    return [hub, *(PEERS[name] for name in peer_names)]

@@ -1,0 +1,46 @@
+"""How big each run is: `smoke` (the test, seconds), `quick` (< 2 min), `full` (`make bench`, < 15 min)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rounds: int
+    fanout_sizes: tuple[int, ...]
+    """A: connections opened (and idle memory measured) per session, one session per size."""
+    broadcast_sizes: tuple[int, ...]
+    """B: sizes at which one broadcast is timed."""
+    broadcasts_per_round: int
+    working_connections: int
+    """C, D, E run in the session of this size."""
+    sustained_messages: int
+    targeted_single: int
+    targeted_batched: int
+    batch_size: int
+    in_process_messages: int
+    replay_messages: int
+    """F: at most ~5,000: a longer replay overflows the hub's 1 MB send queue (closed with 4000)."""
+    replay_rounds: int
+    two_hub_connections: int
+    two_hub_messages: int
+    connections_per_user: int = 2
+    """Every user holds this many connections (tabs)."""
+    step_timeout_seconds: float = 60.0
+
+
+SIZES = {
+    "smoke": Sizes(rounds=1, fanout_sizes=(40,), broadcast_sizes=(40,), broadcasts_per_round=1,
+                   working_connections=40, sustained_messages=20, targeted_single=20, targeted_batched=20,
+                   batch_size=10, in_process_messages=20, replay_messages=50, replay_rounds=1,
+                   two_hub_connections=20, two_hub_messages=10, step_timeout_seconds=10.0),
+    "quick": Sizes(rounds=1, fanout_sizes=(1000,), broadcast_sizes=(1000,), broadcasts_per_round=3,
+                   working_connections=1000, sustained_messages=100, targeted_single=1000,
+                   targeted_batched=2000, batch_size=200, in_process_messages=2000, replay_messages=5000,
+                   replay_rounds=2, two_hub_connections=500, two_hub_messages=500),
+    "full": Sizes(rounds=3, fanout_sizes=(1000, 5000, 10000), broadcast_sizes=(1000, 5000, 10000),
+                  broadcasts_per_round=3, working_connections=1000, sustained_messages=200,
+                  targeted_single=2000, targeted_batched=4000, batch_size=200, in_process_messages=5000,
+                  replay_messages=5000, replay_rounds=3, two_hub_connections=1000, two_hub_messages=1000),
+}
