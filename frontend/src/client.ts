@@ -1,0 +1,532 @@
+/**
+ * The WebSocket client: one connection to the hub, as an explicit state machine.
+ *
+ *   idle ──connect()──> connecting ──connection_established──> open
+ *                           │                                   │ socket closed, link dead
+ *                           └──────────────┬────────────────────┘
+ *                                          v
+ *                     reconnecting (backoff; then a new socket; stays here until open)
+ *
+ *   any state ──disconnect(), a "stop" close code, auth refused twice, attempts exhausted──> closed
+ *   closed ──connect()──> connecting
+ *
+ * `open` means the hub confirmed the connection with `connection_established`, not merely that
+ * the socket opened; the reconnect attempt count resets there too.
+ *
+ * The decisions (backoff, what a close code means, parsing frames) are plain functions in their
+ * own modules; this class only wires them to a socket, timers and events. Every listener and timer
+ * is registered in one of two `Disposers`: `#socketScope` (the current socket's listeners and its
+ * heartbeat) and `#session` (from `connect()` until `closed`: the reconnect timer, the online and
+ * visibility listeners). Closing runs both.
+ */
+import { checkAuth, authCheckUrlFor } from "./authCheck.js";
+import { backoffDelay } from "./backoff.js";
+import { StopReason, closeCodeName, decideAfterClose } from "./closePolicy.js";
+import { Disposers } from "./disposers.js";
+import {
+  WEBSOCKET_OPEN,
+  defaultFetch,
+  defaultOnlineTarget,
+  defaultUrl,
+  defaultVisibilityTarget,
+  defaultWebSocket,
+  globalClock,
+  type Clock,
+  type EventTargetLike,
+  type FetchLike,
+  type Logger,
+  type VisibilityTargetLike,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from "./environment.js";
+import { NotifyhubClientError } from "./errors.js";
+import { parseFrame } from "./frames.js";
+import { startHeartbeat, type Heartbeat } from "./heartbeat.js";
+import {
+  BEARER_SUBPROTOCOL_PREFIX,
+  CloseCode,
+  SUBPROTOCOL,
+  type AnyMessageHandler,
+  type ClientFrame,
+  type ConnectionEstablishedPayload,
+  type LocalErrorMessage,
+  type MessageHandler,
+  type ServerMessage,
+  type ServerMessageType,
+} from "./types.js";
+
+export type ConnectionState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
+
+/** Emitted on every real change of state, never twice for the same state. */
+export interface StateChange {
+  readonly previous: ConnectionState;
+  readonly current: ConnectionState;
+  /** The close code behind the change (from the hub, or the client's own), or null. */
+  readonly code: number | null;
+  /**
+   * Why: the close frame's reason or the close code's name for a close, a `StopReason` when the
+   * client stopped by itself, empty when there is nothing to say (e.g. on `open`).
+   */
+  readonly reason: string;
+}
+
+export type StateListener = (change: StateChange) => void;
+
+/** A token, or an async function that returns a fresh one (called before every connect). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+export interface ClientOptions {
+  /** The hub's WebSocket URL. Default: `ws[s]://<this page's host>/api/v1/ws`. */
+  readonly url?: string;
+  /**
+   * How the token travels. `"subprotocol"` (default): offered as `bearer.<jwt>` beside
+   * `notifyhub.v1`, which keeps it out of URLs and logs. `"query"`: `?token=<jwt>`.
+   */
+  readonly tokenTransport?: "subprotocol" | "query";
+  /** Ceiling of the first reconnect delay, in ms; doubles per attempt (full jitter). Default 1000. */
+  readonly reconnectInterval?: number;
+  /** No reconnect delay exceeds this, in ms. Default 30000. */
+  readonly maxReconnectInterval?: number;
+  /** Reconnects in a row before giving up (`Infinity` allowed). Default 5. */
+  readonly maxReconnectAttempts?: number;
+  /** ms between the client's `ping` frames. Default 30000. */
+  readonly heartbeatInterval?: number;
+  /** ms after a ping within which some frame must arrive, or the link is dead. Default 10000. */
+  readonly heartbeatTimeout?: number;
+  /**
+   * Reconnect with `?since=<epoch>:<seq>` so the hub replays exactly what this client missed.
+   * Default true. Without it, each connection gets every message the user has not acknowledged.
+   */
+  readonly resume?: boolean;
+  /** Check every frame's envelope and drop (and log) the ones that fail. Default false. */
+  readonly validateFrames?: boolean;
+  /** Where to ask why a handshake failed; null turns the auth-check off. Default: `<url>/auth-check` over http(s). */
+  readonly authCheckUrl?: string | null;
+  /** Default: the global `WebSocket`. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** For the auth-check; null turns it off. Default: the global `fetch`. */
+  readonly fetch?: FetchLike | null;
+  /** Default: the global timers and `Date.now`. */
+  readonly clock?: Clock;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+  /** Fires `online`. Default `window`; null ignores it. */
+  readonly onlineTarget?: EventTargetLike | null;
+  /** Fires `visibilitychange`. Default `document`; null ignores it. */
+  readonly visibilityTarget?: VisibilityTargetLike | null;
+  /** Default `console`. */
+  readonly logger?: Logger;
+}
+
+/** The defaults of the numeric and mode options, as documented on `ClientOptions`. */
+export const DEFAULT_CLIENT_OPTIONS = {
+  tokenTransport: "subprotocol",
+  reconnectInterval: 1000,
+  maxReconnectInterval: 30_000,
+  maxReconnectAttempts: 5,
+  heartbeatInterval: 30_000,
+  heartbeatTimeout: 10_000,
+  resume: true,
+  validateFrames: false,
+} as const satisfies ClientOptions;
+
+/** The client's place in the user's message stream: the last `seq` handled in `epoch`. */
+interface StreamPosition {
+  readonly epoch: string;
+  readonly seq: number;
+}
+
+type StoredHandler = (payload: unknown, message: ServerMessage) => void;
+
+export class NotifyhubClient {
+  readonly #options: ClientOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+
+  #state: ConnectionState = "idle";
+  readonly #stateListeners = new Set<StateListener>();
+  readonly #handlers = new Map<string, Set<StoredHandler>>();
+  readonly #allHandlers = new Set<AnyMessageHandler>();
+
+  #getToken: (() => Promise<string>) | undefined;
+  /** The token of the latest socket, for the auth-check. */
+  #lastToken = "";
+  /** Bumped whenever an attempt starts or the client stops: a stale async step sees the change and quits. */
+  #generation = 0;
+  /** Reconnects since the hub last confirmed a connection. */
+  #attempts = 0;
+  /** Auth-checks answered 401 since the hub last confirmed a connection. */
+  #authRefusals = 0;
+  #position: StreamPosition | undefined;
+
+  readonly #session = new Disposers();
+  readonly #socketScope = new Disposers();
+  #socket: WebSocketLike | undefined;
+  #heartbeat: Heartbeat | undefined;
+  #cancelReconnectTimer: (() => void) | undefined;
+
+  constructor(options: ClientOptions = {}) {
+    // No side effects here: React may construct a client and throw it away.
+    this.#options = options;
+    this.#clock = options.clock ?? globalClock;
+    this.#logger = options.logger ?? console;
+  }
+
+  /** The current state. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Listen to state changes; returns the function that stops listening. */
+  onStateChange(listener: StateListener): () => void {
+    this.#stateListeners.add(listener);
+    return () => void this.#stateListeners.delete(listener);
+  }
+
+  /**
+   * Call `handler` with the payload of every message of `type`, narrowed by the literal:
+   * `subscribe("ocr_progress", (p) => p.processed_pages)`. Returns the unsubscribe function.
+   * Subscriptions belong to the client, not to a socket: they survive reconnects. A handler that
+   * throws is logged; the other handlers still run.
+   */
+  subscribe<T extends ServerMessageType>(type: T, handler: MessageHandler<T>): () => void {
+    let handlers = this.#handlers.get(type);
+    if (handlers === undefined) this.#handlers.set(type, (handlers = new Set()));
+    const stored = handler as StoredHandler;
+    handlers.add(stored);
+    return () => void handlers.delete(stored);
+  }
+
+  /** Call `handler` with every message, after the handlers of its type. Returns the unsubscribe function. */
+  subscribeAll(handler: AnyMessageHandler): () => void {
+    this.#allHandlers.add(handler);
+    return () => void this.#allHandlers.delete(handler);
+  }
+
+  /**
+   * Start connecting, from `idle` or `closed`. `token` replaces the token source; a function is
+   * called before every (re)connect, so an expired token is replaced without the app's help. In
+   * any other state this only replaces the token source, used from the next reconnect on.
+   *
+   * The socket opens after the token resolves (at least one microtask later), so a `connect()`
+   * followed at once by `disconnect()` (React strict mode's double effect) opens no socket.
+   *
+   * @throws NotifyhubClientError when there is no token source yet, no URL, or no WebSocket.
+   */
+  connect(token?: TokenSource): void {
+    if (token !== undefined) this.#getToken = tokenGetter(token);
+    if (this.#getToken === undefined) {
+      throw new NotifyhubClientError("no_token", "connect() needs a token or getToken the first time");
+    }
+    if (this.#state !== "idle" && this.#state !== "closed") return;
+    this.#url(); // fail now, not inside a timer
+    this.#webSocketConstructor();
+    this.#attempts = 0;
+    this.#authRefusals = 0;
+    this.#watchEnvironment();
+    this.#setState("connecting", null, "");
+    void this.#openSocket();
+  }
+
+  /** Close the connection (code 1000) and stop in `closed`; nothing reconnects. Safe to call in any state. */
+  disconnect(): void {
+    if (this.#state === "idle" || this.#state === "closed") return;
+    this.#stop(CloseCode.NORMAL_CLOSURE, StopReason.DISCONNECTED);
+  }
+
+  /** Send a frame (`ping`, `ack`, `read`) if the socket is open; false when it is not. */
+  send(frame: ClientFrame): boolean {
+    const socket = this.#socket;
+    if (socket === undefined || socket.readyState !== WEBSOCKET_OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  // -- connecting ---------------------------------------------------------------------------
+
+  async #openSocket(): Promise<void> {
+    const generation = ++this.#generation;
+    let token: string;
+    try {
+      token = await this.#getToken!();
+      if (typeof token !== "string" || token === "") throw new Error("getToken returned no token");
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#logger.warn("notifyhub: getToken failed; retrying with backoff", error);
+      this.#reconnect(null, "getToken failed");
+      return;
+    }
+    if (generation !== this.#generation) return; // disconnect() or another attempt came first
+    this.#lastToken = token;
+
+    const { url, protocols } = this.#target(token);
+    let socket: WebSocketLike;
+    try {
+      socket = new (this.#webSocketConstructor())(url, protocols);
+    } catch (error) {
+      // A bad URL or a blocked scheme: retrying cannot help.
+      this.#logger.error("notifyhub: cannot create the WebSocket", error);
+      this.#stop(null, `cannot create the WebSocket: ${(error as Error).message}`);
+      return;
+    }
+    this.#socket = socket;
+    this.#listenTo(socket);
+  }
+
+  #listenTo(socket: WebSocketLike): void {
+    const scope = this.#socketScope;
+    let opened = false;
+    // The close event that follows an error says what to do. This listener is never removed:
+    // Node's `ws` throws on an "error" nobody listens to, even after we stopped caring.
+    socket.addEventListener("error", () => {});
+    scope.listen(socket, "open", () => {
+      opened = true;
+      this.#heartbeat = startHeartbeat({
+        clock: this.#clock,
+        disposers: scope,
+        interval: this.#option("heartbeatInterval"),
+        timeout: this.#option("heartbeatTimeout"),
+        sendPing: () => this.send({ type: "ping" }),
+        onDead: () => {
+          const reason = "heartbeat timeout";
+          this.#logger.warn(`notifyhub: no frame from the hub in time (${reason}); reconnecting`);
+          this.#dropSocket(CloseCode.HEARTBEAT_TIMEOUT, reason);
+          this.#reconnect(CloseCode.HEARTBEAT_TIMEOUT, reason);
+        },
+      });
+    });
+    scope.listen(socket, "message", (event: { data: unknown }) => this.#receive(event.data));
+    scope.listen(socket, "close", (event: { code: number; reason: string }) => {
+      this.#dropSocket();
+      this.#socketClosed(event.code, event.reason, opened);
+    });
+  }
+
+  /** The URL and subprotocols of the next socket. */
+  #target(token: string): { url: string; protocols: string[] } {
+    const url = new URL(this.#url());
+    if (this.#option("resume") && this.#position !== undefined) {
+      url.searchParams.set("since", `${this.#position.epoch}:${this.#position.seq}`);
+    }
+    if (this.#option("tokenTransport") === "query") {
+      url.searchParams.set("token", token);
+      return { url: url.toString(), protocols: [SUBPROTOCOL] };
+    }
+    return { url: url.toString(), protocols: [SUBPROTOCOL, `${BEARER_SUBPROTOCOL_PREFIX}${token}`] };
+  }
+
+  // -- receiving ----------------------------------------------------------------------------
+
+  #receive(data: unknown): void {
+    this.#heartbeat?.frameReceived(); // any frame, even a bad one, shows the link is alive
+    const parsed = parseFrame(data, this.#option("validateFrames"));
+    if (!parsed.ok) {
+      this.#logger.warn(`notifyhub: skipped a frame (${parsed.error})`, data);
+      return;
+    }
+    const message = parsed.message;
+    if (message.type === "connection_established") this.#established(message.payload);
+    this.#dispatch(message);
+    if ("seq" in message && message.seq !== undefined && this.#position !== undefined) {
+      this.#position = { epoch: this.#position.epoch, seq: message.seq };
+    }
+  }
+
+  #established(payload: ConnectionEstablishedPayload): void {
+    this.#attempts = 0;
+    this.#authRefusals = 0;
+    // Resumed: the hub replays what follows our seq. Otherwise it replays what follows the
+    // user's acknowledged seq (what a new device gets); either way we continue from there.
+    const seq = payload.recovered && this.#position !== undefined ? this.#position.seq : payload.acked_seq;
+    this.#position = { epoch: payload.epoch, seq };
+    this.#setState("open", null, "");
+  }
+
+  #dispatch(message: ServerMessage): void {
+    for (const handler of [...(this.#handlers.get(message.type) ?? [])]) {
+      this.#call(message.type, () => handler(message.payload, message));
+    }
+    for (const handler of [...this.#allHandlers]) {
+      this.#call(message.type, () => handler(message));
+    }
+  }
+
+  #call(type: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.#logger.error(`notifyhub: a handler of "${type}" threw`, error);
+    }
+  }
+
+  // -- closing and reconnecting -------------------------------------------------------------
+
+  /** Forget the current socket: its listeners and heartbeat go; with a code, the socket is closed too. */
+  #dropSocket(code?: number, reason?: string): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#heartbeat = undefined;
+    this.#socketScope.run();
+    if (socket !== undefined && code !== undefined) {
+      try {
+        socket.close(code, reason);
+      } catch (error) {
+        this.#logger.warn("notifyhub: closing the socket failed", error);
+      }
+    }
+  }
+
+  #socketClosed(code: number, reason: string, opened: boolean): void {
+    const decision = decideAfterClose(code, reason, opened, this.#authCheck() !== undefined);
+    switch (decision.action) {
+      case "reconnect":
+        this.#reconnect(code, reason || closeCodeName(code) || "");
+        return;
+      case "stop":
+        this.#stop(code, decision.reason);
+        return;
+      case "check-auth":
+        this.#setState("reconnecting", code, reason);
+        void this.#checkAuthThenReconnect(code, reason);
+        return;
+    }
+  }
+
+  /**
+   * The handshake failed. A 401 from the auth-check means the token is the problem: allow one
+   * more attempt (with a token from a fresh `getToken` call), and stop in `closed: unauthorized`
+   * when that one is refused too. Any other answer: an ordinary failure, retried with backoff.
+   */
+  async #checkAuthThenReconnect(code: number, reason: string): Promise<void> {
+    const generation = this.#generation;
+    const { fetch, url } = this.#authCheck()!;
+    const result = await checkAuth(fetch, url, this.#lastToken);
+    if (generation !== this.#generation) return;
+    if (result === "unauthorized" && ++this.#authRefusals > 1) {
+      this.#stop(CloseCode.UNAUTHORIZED, StopReason.UNAUTHORIZED);
+      return;
+    }
+    this.#reconnect(code, result === "unauthorized" ? StopReason.UNAUTHORIZED : reason);
+  }
+
+  /** Schedule the next attempt after a backoff delay, or give up when attempts ran out. */
+  #reconnect(code: number | null, reason: string): void {
+    const max = this.#option("maxReconnectAttempts");
+    if (this.#attempts >= max) {
+      this.#stop(code, StopReason.RECONNECT_ATTEMPTS_EXHAUSTED);
+      this.#dispatch(this.#localError(StopReason.RECONNECT_ATTEMPTS_EXHAUSTED,
+        `gave up reconnecting after ${max} attempts`, { attempts: max }));
+      return;
+    }
+    const delay = backoffDelay(this.#attempts, {
+      base: this.#option("reconnectInterval"),
+      cap: this.#option("maxReconnectInterval"),
+      ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
+    });
+    this.#attempts += 1;
+    this.#setState("reconnecting", code, reason);
+    this.#cancelReconnectTimer = this.#session.timeout(this.#clock, delay, () => {
+      this.#cancelReconnectTimer = undefined;
+      void this.#openSocket();
+    });
+  }
+
+  /** The end of a session: close everything, then announce `closed`. */
+  #stop(code: number | null, reason: string): void {
+    this.#generation += 1;
+    this.#dropSocket(CloseCode.NORMAL_CLOSURE, reason);
+    this.#session.run();
+    this.#cancelReconnectTimer = undefined;
+    this.#setState("closed", code, reason);
+  }
+
+  // -- the browser around us ----------------------------------------------------------------
+
+  /** Come back at once when the browser is online again or the tab visible; probe an open link. */
+  #watchEnvironment(): void {
+    const online = this.#options.onlineTarget === undefined ? defaultOnlineTarget() : this.#options.onlineTarget;
+    if (online) this.#session.listen(online, "online", () => this.#wake());
+    const visibility = this.#options.visibilityTarget === undefined
+      ? defaultVisibilityTarget()
+      : this.#options.visibilityTarget;
+    if (visibility) {
+      this.#session.listen(visibility, "visibilitychange", () => {
+        if (visibility.visibilityState === "visible") this.#wake();
+      });
+    }
+  }
+
+  #wake(): void {
+    if (this.#cancelReconnectTimer !== undefined) {
+      this.#cancelReconnectTimer();
+      this.#cancelReconnectTimer = undefined;
+      void this.#openSocket();
+    } else if (this.#state === "open") {
+      this.#heartbeat?.probe(); // the socket may have died while the laptop slept
+    }
+  }
+
+  // -- helpers ------------------------------------------------------------------------------
+
+  #setState(current: ConnectionState, code: number | null, reason: string): void {
+    const previous = this.#state;
+    if (previous === current) return;
+    this.#state = current;
+    const change: StateChange = { previous, current, code, reason };
+    for (const listener of [...this.#stateListeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.#logger.error("notifyhub: a state listener threw", error);
+      }
+    }
+  }
+
+  #localError(reason: string, text: string, details: Record<string, unknown>): LocalErrorMessage {
+    return {
+      type: "error",
+      id: localId(),
+      timestamp: new Date(this.#clock.now()).toISOString(),
+      payload: { code: "internal", message: text, details: { ...details, local: true, reason } },
+    };
+  }
+
+  #option<K extends keyof typeof DEFAULT_CLIENT_OPTIONS>(name: K): NonNullable<ClientOptions[K]> {
+    return (this.#options[name] ?? DEFAULT_CLIENT_OPTIONS[name]) as NonNullable<ClientOptions[K]>;
+  }
+
+  #url(): string {
+    const url = this.#options.url ?? defaultUrl();
+    if (url === undefined) throw new NotifyhubClientError("no_url", "no `url` given and no page location to derive it from");
+    return url;
+  }
+
+  #webSocketConstructor(): WebSocketConstructor {
+    const constructor = this.#options.WebSocket ?? defaultWebSocket();
+    if (constructor === undefined) {
+      throw new NotifyhubClientError("no_websocket", "no global WebSocket; pass `WebSocket` (e.g. from `ws`)");
+    }
+    return constructor;
+  }
+
+  #authCheck(): { fetch: FetchLike; url: string } | undefined {
+    const fetch = this.#options.fetch === undefined ? defaultFetch() : this.#options.fetch;
+    const url = this.#options.authCheckUrl === undefined ? authCheckUrlFor(this.#url()) : this.#options.authCheckUrl;
+    return fetch && url ? { fetch, url } : undefined;
+  }
+}
+
+/** A new, independent client. */
+export function createClient(options: ClientOptions = {}): NotifyhubClient {
+  return new NotifyhubClient(options);
+}
+
+function tokenGetter(source: TokenSource): () => Promise<string> {
+  return typeof source === "string" ? async () => source : async () => source();
+}
+
+let localIds = 0;
+function localId(): string {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return crypto?.randomUUID?.() ?? `local-${++localIds}`;
+}

@@ -1,0 +1,27 @@
+/** notifyhub's browser client. React bindings: `@hailango/notifyhub-client/react`. */
+export {
+  DEFAULT_CLIENT_OPTIONS,
+  NotifyhubClient,
+  createClient,
+  type ClientOptions,
+  type ConnectionState,
+  type StateChange,
+  type StateListener,
+  type TokenSource,
+} from "./client.js";
+export { getWebSocketClient } from "./shared.js";
+export { backoffCeiling, backoffDelay, type BackoffOptions } from "./backoff.js";
+export { StopReason, closeCodeName, decideAfterClose, type CloseDecision } from "./closePolicy.js";
+export { NotifyhubClientError } from "./errors.js";
+export type {
+  Clock,
+  CloseEventLike,
+  EventTargetLike,
+  FetchLike,
+  Logger,
+  MessageEventLike,
+  VisibilityTargetLike,
+  WebSocketConstructor,
+  WebSocketLike,
+} from "./environment.js";
+export * from "./types.js";

@@ -1,0 +1,16 @@
+/** React bindings for notifyhub: a provider and hooks. */
+export { WebSocketProvider, type WebSocketProviderProps } from "./WebSocketProvider.js";
+export {
+  useBookReady,
+  useConnectionState,
+  useErrorNotification,
+  useLearningUpdate,
+  useNotification,
+  useOCRProgress,
+  useReviewReminder,
+  useWebSocket,
+  useWebSocketClient,
+  useWebSocketSubscription,
+  useWebSocketSubscriptions,
+  type UseWebSocketResult,
+} from "./hooks.js";

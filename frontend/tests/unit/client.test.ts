@@ -1,0 +1,476 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { getWebSocketClient } from "../../src/shared.js";
+import { CloseCode, type PayloadOf } from "../../src/types.js";
+import { FakeWebSocket } from "../support/fakeWebSocket.js";
+import { HUB_URL, harness, settle } from "../support/harness.js";
+import { bookReady, established, message, notification, ocrProgress } from "../support/messages.js";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** connect() and let the token resolve: one socket exists, not yet open. */
+async function connected(h = harness(), token: Parameters<typeof h.client.connect>[0] = "jwt-1") {
+  h.client.connect(token);
+  await settle();
+  return h;
+}
+
+/** Open the newest socket and confirm it the way the hub does. */
+function confirm(socket = FakeWebSocket.last, overrides: Parameters<typeof established>[0] = {}): FakeWebSocket {
+  socket.open();
+  socket.receive(established(overrides));
+  return socket;
+}
+
+describe("connecting", () => {
+  it("offers the token as a bearer subprotocol beside notifyhub.v1", async () => {
+    // Browsers cannot set headers; the token must not end up in URLs by default.
+    await connected();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(FakeWebSocket.last.url).toBe(HUB_URL);
+    expect(FakeWebSocket.last.protocols).toEqual(["notifyhub.v1", "bearer.jwt-1"]);
+  });
+
+  it("puts the token in ?token= in query mode", async () => {
+    // Hubs behind proxies that strip subprotocols can still be reached.
+    await connected(harness({ tokenTransport: "query" }));
+    expect(FakeWebSocket.last.url).toBe(`${HUB_URL}?token=jwt-1`);
+    expect(FakeWebSocket.last.protocols).toEqual(["notifyhub.v1"]);
+  });
+
+  it("is open only once the hub confirms, with one event per real change", async () => {
+    // The UI's badge says "connected" only when the hub knows who we are.
+    const h = await connected();
+    FakeWebSocket.last.open();
+    expect(h.client.state).toBe("connecting");
+    FakeWebSocket.last.receive(established());
+    expect(h.client.state).toBe("open");
+    FakeWebSocket.last.receive(established()); // no change, no event
+    expect(h.changes).toEqual([
+      { previous: "idle", current: "connecting", code: null, reason: "" },
+      { previous: "connecting", current: "open", code: null, reason: "" },
+    ]);
+  });
+
+  it("opens no socket when disconnect() follows connect() at once", async () => {
+    // React strict mode runs effect, cleanup, effect: that must make one socket, not two.
+    const h = harness();
+    h.client.connect("jwt-1");
+    h.client.disconnect();
+    h.client.connect("jwt-1");
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(h.client.state).toBe("connecting");
+  });
+
+  it("needs a token source the first time", () => {
+    expect(() => harness().client.connect()).toThrow(/needs a token/);
+  });
+
+  it("shares one client through getWebSocketClient()", () => {
+    // Apps that import the client in many places get the same connection.
+    expect(getWebSocketClient({ url: HUB_URL })).toBe(getWebSocketClient());
+  });
+});
+
+describe("receiving", () => {
+  it("gives each subscriber the payload of its type, and every message to subscribeAll", async () => {
+    // The app reads fields straight off the payload, typed by the message type.
+    const h = await connected();
+    const progress: PayloadOf<"ocr_progress">[] = [];
+    const all: string[] = [];
+    h.client.subscribe("ocr_progress", (payload, whole) => {
+      progress.push(payload);
+      expect(whole.type).toBe("ocr_progress");
+    });
+    h.client.subscribeAll((whole) => all.push(whole.type));
+    confirm().receive(message("ocr_progress", ocrProgress, { seq: 1 }));
+    FakeWebSocket.last.receive(message("book_ready", bookReady, { seq: 2 }));
+    expect(progress).toEqual([ocrProgress]);
+    expect(all).toEqual(["connection_established", "ocr_progress", "book_ready"]);
+  });
+
+  it("stops calling a handler once unsubscribed", async () => {
+    // Components that unmount stop receiving.
+    const h = await connected();
+    const handler = vi.fn();
+    const unsubscribe = h.client.subscribe("notification", handler);
+    const socket = confirm();
+    socket.receive(message("notification", notification));
+    unsubscribe();
+    socket.receive(message("notification", notification));
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps calling the other handlers when one throws", async () => {
+    // One buggy component cannot silence notifications for the rest of the page.
+    const h = await connected();
+    const before = vi.fn();
+    const after = vi.fn();
+    const all = vi.fn();
+    h.client.subscribe("notification", before);
+    h.client.subscribe("notification", () => {
+      throw new Error("boom");
+    });
+    h.client.subscribe("notification", after);
+    h.client.subscribeAll(all);
+    confirm().receive(message("notification", notification));
+    expect(before).toHaveBeenCalledOnce();
+    expect(after).toHaveBeenCalledOnce();
+    expect(all).toHaveBeenCalledTimes(2); // connection_established and the notification
+    expect(h.logger.error).toHaveBeenCalledWith('notifyhub: a handler of "notification" threw', expect.any(Error));
+    expect(h.client.state).toBe("open");
+  });
+
+  it("logs and skips a frame that does not parse", async () => {
+    // A corrupt frame costs one message, not the connection.
+    const h = await connected();
+    const handler = vi.fn();
+    h.client.subscribeAll(handler);
+    const socket = confirm();
+    socket.receiveRaw("{not json");
+    socket.receiveRaw(JSON.stringify({ no: "type" }));
+    socket.receive(message("notification", notification));
+    expect(handler.mock.calls.map(([m]) => m.type)).toEqual(["connection_established", "notification"]);
+    expect(h.logger.warn).toHaveBeenCalledTimes(2);
+    expect(h.logger.warn.mock.calls[0]?.[0]).toMatch(/skipped a frame \(not JSON/);
+  });
+
+  it("drops envelopes that fail validation when validateFrames is on", async () => {
+    // In development, a malformed frame is reported instead of reaching a handler.
+    const h = await connected(harness({ validateFrames: true }));
+    const handler = vi.fn();
+    h.client.subscribeAll(handler);
+    const socket = confirm();
+    socket.receive({ type: "notification", id: "x", timestamp: "t" });
+    expect(handler).toHaveBeenCalledOnce(); // connection_established only
+    expect(h.logger.warn.mock.calls[0]?.[0]).toMatch(/`payload` is not an object/);
+  });
+});
+
+describe("reconnecting", () => {
+  it("waits full-jitter backoff delays, calling getToken before every attempt", async () => {
+    // An expired token is replaced without the app's help, and retries slow down.
+    let n = 0;
+    const getToken = vi.fn(async () => `jwt-${++n}`);
+    const h = await connected(harness({ random: () => 0.5 }), getToken);
+    confirm().serverClose(CloseCode.SERVICE_RESTART, "restarting");
+    expect(h.changes.at(-1)).toEqual({ previous: "open", current: "reconnecting", code: 1012, reason: "restarting" });
+
+    const delays = [500, 1000, 2000, 4000];
+    for (const [i, delay] of delays.entries()) {
+      await vi.advanceTimersByTimeAsync(delay - 1);
+      expect(FakeWebSocket.instances).toHaveLength(i + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(FakeWebSocket.instances).toHaveLength(i + 2);
+      expect(FakeWebSocket.last.protocols).toEqual(["notifyhub.v1", `bearer.jwt-${i + 2}`]);
+      if (i < delays.length - 1) FakeWebSocket.last.serverClose(1006);
+    }
+    expect(getToken).toHaveBeenCalledTimes(5);
+    confirm();
+    expect(h.client.state).toBe("open");
+  });
+
+  it("gives up after maxReconnectAttempts and tells error subscribers", async () => {
+    // A hub that stays down ends in a clear state instead of retrying forever.
+    const h = await connected(harness({ maxReconnectAttempts: 3 }));
+    const errors: PayloadOf<"error">[] = [];
+    h.client.subscribe("error", (payload) => errors.push(payload));
+    confirm().serverClose(1006);
+    for (let i = 0; i < 3; i += 1) {
+      await vi.advanceTimersByTimeAsync(30_000);
+      FakeWebSocket.last.open();
+      FakeWebSocket.last.serverClose(1006);
+    }
+    expect(FakeWebSocket.instances).toHaveLength(4);
+    expect(h.client.state).toBe("closed");
+    expect(h.changes.at(-1)).toEqual({
+      previous: "reconnecting",
+      current: "closed",
+      code: 1006,
+      reason: "reconnect_attempts_exhausted",
+    });
+    expect(errors).toEqual([
+      {
+        code: "internal",
+        message: "gave up reconnecting after 3 attempts",
+        details: { attempts: 3, local: true, reason: "reconnect_attempts_exhausted" },
+      },
+    ]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(4);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("resets the attempt count on connection_established, not when the socket opens", async () => {
+    // A hub that accepts and drops at once must still run out of attempts.
+    const h = await connected(harness({ maxReconnectAttempts: 2 }));
+    confirm().serverClose(1006); // attempt 1 scheduled
+    await vi.advanceTimersByTimeAsync(30_000);
+    FakeWebSocket.last.open(); // opened, never confirmed
+    FakeWebSocket.last.serverClose(CloseCode.TRY_AGAIN_LATER); // attempt 2
+    await vi.advanceTimersByTimeAsync(30_000);
+    confirm(); // confirmed: the count starts again
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(30_000);
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(h.client.state).toBe("reconnecting");
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.serverClose(1006);
+    expect(h.client.state).toBe("closed");
+    expect(FakeWebSocket.instances).toHaveLength(5);
+  });
+
+  it("keeps retrying with maxReconnectAttempts: Infinity", async () => {
+    const h = await connected(harness({ maxReconnectAttempts: Infinity }));
+    confirm().serverClose(1006);
+    for (let i = 0; i < 40; i += 1) {
+      await vi.advanceTimersByTimeAsync(30_000);
+      FakeWebSocket.last.serverClose(1006);
+    }
+    expect(h.client.state).toBe("reconnecting");
+    expect(FakeWebSocket.instances).toHaveLength(41);
+  });
+
+  it.each([
+    [CloseCode.UNAUTHORIZED, "unauthorized"],
+    [CloseCode.CONNECTION_REVOKED, "connection_revoked"],
+    [CloseCode.NORMAL_CLOSURE, "normal_closure"],
+  ])("stops after close code %i", async (code, reason) => {
+    // The hub's "do not come back" codes are obeyed: no hammering with refused credentials.
+    const h = await connected();
+    confirm().serverClose(code);
+    expect(h.changes.at(-1)).toEqual({ previous: "open", current: "closed", code, reason });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it("reconnects after 4001 with a fresh token", async () => {
+    // A token that expires while connected is renewed without the app noticing.
+    const getToken = vi.fn().mockResolvedValueOnce("old").mockResolvedValueOnce("new");
+    await connected(harness(), getToken);
+    confirm().serverClose(CloseCode.TOKEN_EXPIRED, "token expired");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeWebSocket.last.protocols).toEqual(["notifyhub.v1", "bearer.new"]);
+  });
+
+  it("retries with backoff when getToken fails", async () => {
+    // A flaky token endpoint delays the connection; it does not kill it.
+    const getToken = vi.fn().mockRejectedValueOnce(new Error("token service down")).mockResolvedValue("jwt");
+    const h = await connected(harness(), getToken);
+    expect(FakeWebSocket.instances).toHaveLength(0);
+    expect(h.client.state).toBe("reconnecting");
+    expect(h.logger.warn).toHaveBeenCalledWith("notifyhub: getToken failed; retrying with backoff", expect.any(Error));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it("resumes with ?since=<epoch>:<last seq handled>", async () => {
+    // After a drop, the hub replays exactly what this tab missed: no gap, no duplicate.
+    await connected(harness({ random: () => 0 }));
+    const socket = confirm(FakeWebSocket.last, { epoch: "e1", acked_seq: 4 });
+    socket.receive(message("notification", notification, { seq: 5 }));
+    socket.receive(message("notification", notification, { seq: 6 }));
+    socket.receive(message("pong", { server_time: "t" })); // no seq: position unchanged
+    socket.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeWebSocket.last.url).toBe(`${HUB_URL}?since=e1%3A6`);
+
+    // Not recovered (e.g. a new epoch after a hub restart): continue from the acked seq.
+    confirm(FakeWebSocket.last, { epoch: "e2", recovered: false, acked_seq: 2 });
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeWebSocket.last.url).toBe(`${HUB_URL}?since=e2%3A2`);
+
+    // Recovered: our own position stands.
+    confirm(FakeWebSocket.last, { epoch: "e2", recovered: true, acked_seq: 0 });
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeWebSocket.last.url).toBe(`${HUB_URL}?since=e2%3A2`);
+  });
+});
+
+describe("disconnect", () => {
+  it("closes with 1000, never reconnects and leaves no listener or timer behind", async () => {
+    // Logging out really ends the connection and everything the client set up.
+    const h = await connected();
+    const socket = confirm();
+    expect(vi.getTimerCount()).toBeGreaterThan(0); // the heartbeat
+    h.client.disconnect();
+    expect(socket.closedByClient).toEqual({ code: 1000, reason: "disconnected" });
+    expect(h.changes.at(-1)).toEqual({ previous: "open", current: "closed", code: 1000, reason: "disconnected" });
+    expect(socket.listenerCount()).toBe(1); // only the no-op "error" listener Node's ws needs
+    expect(vi.getTimerCount()).toBe(0);
+    h.window.dispatchEvent(new Event("online"));
+    h.document.show();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it("cancels a pending reconnect", async () => {
+    const h = await connected();
+    confirm().serverClose(1006);
+    h.client.disconnect();
+    expect(h.changes.at(-1)).toMatchObject({ previous: "reconnecting", current: "closed" });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("can connect again afterwards", async () => {
+    const h = await connected();
+    confirm();
+    h.client.disconnect();
+    h.client.connect();
+    await settle();
+    confirm();
+    expect(h.client.state).toBe("open");
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+});
+
+describe("heartbeat", () => {
+  it("pings every heartbeatInterval and stays open while frames arrive", async () => {
+    // An idle but healthy connection is kept, and the hub sees activity.
+    const h = await connected(harness({ heartbeatInterval: 1000, heartbeatTimeout: 500 }));
+    const socket = confirm();
+    for (let i = 0; i < 3; i += 1) {
+      await vi.advanceTimersByTimeAsync(1000);
+      socket.receive(message("pong", { server_time: "t" }));
+    }
+    expect(socket.sentFrames).toEqual([{ type: "ping" }, { type: "ping" }, { type: "ping" }]);
+    expect(h.client.state).toBe("open");
+  });
+
+  it("closes a silent link with 4002 and reconnects", async () => {
+    // A connection that died without a close frame (Wi-Fi dropped) is noticed and replaced.
+    const h = await connected(harness({ heartbeatInterval: 1000, heartbeatTimeout: 500, random: () => 0 }));
+    const socket = confirm();
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(h.client.state).toBe("open");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(socket.closedByClient).toEqual({ code: CloseCode.HEARTBEAT_TIMEOUT, reason: "heartbeat timeout" });
+    expect(h.changes.at(-1)).toEqual({
+      previous: "open",
+      current: "reconnecting",
+      code: CloseCode.HEARTBEAT_TIMEOUT,
+      reason: "heartbeat timeout",
+    });
+    await vi.advanceTimersByTimeAsync(1); // a 0 ms timer set during a fake tick fires 1 ms later
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it("counts any frame, not only pong, as life", async () => {
+    const h = await connected(harness({ heartbeatInterval: 1000, heartbeatTimeout: 500 }));
+    const socket = confirm();
+    await vi.advanceTimersByTimeAsync(1000);
+    socket.receive(message("notification", notification));
+    await vi.advanceTimersByTimeAsync(900);
+    expect(h.client.state).toBe("open");
+  });
+});
+
+describe("the browser around the client", () => {
+  it("reconnects at once when the browser comes back online", async () => {
+    // Users back from a tunnel see their notifications without waiting out a 30 s backoff.
+    const h = await connected(harness({ random: () => 0.99 }));
+    confirm().serverClose(1006);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    h.window.dispatchEvent(new Event("online"));
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(60_000); // the cancelled timer does not open a third
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it("reconnects at once when the tab becomes visible, not when it hides", async () => {
+    const h = await connected(harness({ random: () => 0.99 }));
+    confirm().serverClose(1006);
+    h.document.hide();
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    h.document.show();
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it("probes an open link when the tab becomes visible", async () => {
+    // A laptop waking from sleep finds out within heartbeatTimeout that its socket is dead.
+    const h = await connected(harness({ heartbeatTimeout: 500 }));
+    const socket = confirm();
+    h.document.show();
+    expect(socket.sentFrames).toEqual([{ type: "ping" }]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(h.client.state).toBe("reconnecting");
+  });
+});
+
+describe("refused handshakes", () => {
+  it("asks the auth-check, gets one more token on 401, then stops as unauthorized", async () => {
+    // Bad credentials never make the client hammer the hub.
+    let n = 0;
+    const getToken = vi.fn(async () => `bad-${++n}`);
+    const h = harness();
+    h.fetch.mockResolvedValue({ status: 401 });
+    await connected(h, getToken);
+    FakeWebSocket.last.refuseHandshake();
+    await settle();
+    expect(h.fetch).toHaveBeenCalledWith("http://hub.test/api/v1/ws/auth-check", {
+      method: "GET",
+      headers: { Authorization: "Bearer bad-1" },
+    });
+    expect(h.client.state).toBe("reconnecting");
+
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(FakeWebSocket.last.protocols).toEqual(["notifyhub.v1", "bearer.bad-2"]);
+    FakeWebSocket.last.refuseHandshake();
+    await settle();
+    expect(h.changes.at(-1)).toEqual({
+      previous: "reconnecting",
+      current: "closed",
+      code: CloseCode.UNAUTHORIZED,
+      reason: "unauthorized",
+    });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(getToken).toHaveBeenCalledTimes(2);
+  });
+
+  it("connects when the second token is accepted", async () => {
+    const h = harness();
+    h.fetch.mockResolvedValueOnce({ status: 401 });
+    await connected(h, vi.fn().mockResolvedValueOnce("expired").mockResolvedValue("fresh"));
+    FakeWebSocket.last.refuseHandshake();
+    await vi.advanceTimersByTimeAsync(1000);
+    confirm();
+    expect(h.client.state).toBe("open");
+  });
+
+  it("retries as usual when the token is fine (429, hub down)", async () => {
+    // Only the hub's 401 counts as bad credentials.
+    const h = await connected(harness({ maxReconnectAttempts: 3 }));
+    for (let i = 0; i < 3; i += 1) {
+      FakeWebSocket.last.refuseHandshake();
+      await vi.advanceTimersByTimeAsync(30_000);
+    }
+    expect(h.fetch).toHaveBeenCalledTimes(3);
+    expect(FakeWebSocket.instances).toHaveLength(4);
+    expect(h.client.state).toBe("reconnecting");
+  });
+
+  it("retries without asking when there is no fetch", async () => {
+    const h = await connected(harness({ fetch: null }));
+    FakeWebSocket.last.refuseHandshake();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(h.fetch).not.toHaveBeenCalled();
+  });
+});
