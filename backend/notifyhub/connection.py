@@ -11,6 +11,11 @@ Messages to a user carry a `seq`. A connection forwards each seq once and in ord
 already passed is a duplicate and dropped; a seq past the next one means live delivery missed
 something, so the connection holds further messages and asks the hub to catch it up from history.
 Until its replay is done a new connection holds live messages the same way.
+
+A replay is paced by the socket: history is queued half a send budget at a time, and more only
+once that was written, so a resume longer than the send queue is not mistaken for a slow reader.
+Held live messages are bounded by the send budget too; past it they are dropped and read back
+from history once the replay is done.
 """
 
 from __future__ import annotations
@@ -76,7 +81,8 @@ class Connection:
 
     __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_owner", "_queue",
                  "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
-                 "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held")
+                 "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_held_bytes",
+                 "_held_dropped", "_backlog", "_backlog_next", "_head_seq")
 
     def __init__(self, identity: Identity, transport: NotifyhubWebSocketProtocol,
                  limits: ConnectionLimits, flush_round: FlushRound, owner: ConnectionOwner) -> None:
@@ -99,6 +105,11 @@ class Connection:
         self.epoch = ""
         self.last_seq = 0
         self._held: list[tuple[str, int, OutgoingFrame]] | None = []  # held until the replay is queued
+        self._held_bytes = 0
+        self._held_dropped = False  # held messages overflowed: read them back from history
+        self._backlog: list[tuple[int, bytes]] | None = None  # replay entries not yet queued
+        self._backlog_next = 0
+        self._head_seq = 0
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -134,7 +145,7 @@ class Connection:
     def deliver(self, epoch: str, seq: int, frame: OutgoingFrame) -> bool:
         """Forward a message of the user's stream unless it is a duplicate; hold it while catching up."""
         if self._held is not None:
-            self._held.append((epoch, seq, frame))
+            self._hold_frame(epoch, seq, frame)
             return not self.closing
         if epoch != self.epoch:
             self.close(CloseCode.RESYNC, "the stream's history was reset")
@@ -142,7 +153,8 @@ class Connection:
         if seq <= self.last_seq:
             return False
         if seq > self.last_seq + 1:
-            self._held = [(epoch, seq, frame)]
+            self.hold()
+            self._hold_frame(epoch, seq, frame)
             self._owner.gap_detected(self)
             return not self.closing
         self.last_seq = seq
@@ -151,16 +163,43 @@ class Connection:
     def hold(self) -> None:
         """Hold live messages until `resume` (the hub is about to catch this connection up)."""
         if self._held is None:
-            self._held = []
+            self._held, self._held_bytes, self._held_dropped = [], 0, False
+
+    def _hold_frame(self, epoch: str, seq: int, frame: OutgoingFrame) -> None:
+        if self._held_dropped:
+            return
+        if self._held_bytes + len(frame) > self._limits.send_queue_max_bytes:
+            self._held, self._held_bytes, self._held_dropped = [], 0, True
+            return
+        self._held.append((epoch, seq, frame))
+        self._held_bytes += len(frame)
 
     def resume(self, epoch: str, head_seq: int, entries: list[tuple[int, bytes]]) -> None:
-        """Queue replayed entries, move to the stream head, then release what was held."""
+        """Replay entries as the socket drains, then move to the stream head and release what
+        was held."""
+        self.hold()
         self.epoch = epoch
-        for seq, payload in entries:
+        self._backlog, self._backlog_next, self._head_seq = entries, 0, head_seq
+        self._continue_replay()
+
+    def _continue_replay(self) -> None:
+        """Queue replay entries up to half the send budget; finish the replay when none are left."""
+        backlog, budget = self._backlog, self._limits.send_queue_max_bytes // 2
+        while self._backlog_next < len(backlog):
+            seq, payload = backlog[self._backlog_next]
             if seq > self.last_seq:
-                self.enqueue(OutgoingFrame(payload))
+                if self._queue and self._queued_bytes + len(payload) > budget:
+                    return  # the next `flush` that finds the socket writable comes back here
+                if not self.enqueue(OutgoingFrame(payload)):
+                    return
                 self.last_seq = seq
-        self.last_seq = max(self.last_seq, head_seq)
+            self._backlog_next += 1
+        self._backlog = None
+        self.last_seq = max(self.last_seq, self._head_seq)
+        if self._held_dropped:
+            self._held, self._held_bytes, self._held_dropped = [], 0, False
+            self._owner.gap_detected(self)
+            return
         held, self._held = self._held or [], None
         for held_epoch, seq, frame in held:
             self.deliver(held_epoch, seq, frame)
@@ -177,10 +216,13 @@ class Connection:
     def flush(self) -> None:
         """Write everything queued, if the socket takes writes; else wait for `writing_resumed`."""
         self._flush_pending = False
-        if not self._queue or not self._transport.can_write:
+        if not self._transport.can_write:
             return
-        frames, self._queue, self._queued_bytes = self._queue, [], 0
-        self._transport.write_frames(frames)
+        if self._queue:
+            frames, self._queue, self._queued_bytes = self._queue, [], 0
+            self._transport.write_frames(frames)
+        if self._backlog is not None and self._transport.can_write:
+            self._continue_replay()
 
     def writing_paused(self) -> None:
         if self._write_deadline is None:
@@ -229,5 +271,5 @@ class Connection:
     def discard(self) -> None:
         """Forget everything queued and every timer (the socket is gone)."""
         self._stop_timers()
-        self._queue, self._queued_bytes, self._held = [], 0, None
+        self._queue, self._queued_bytes, self._held, self._backlog = [], 0, None, None
         self._transport.flow_listener = None

@@ -181,3 +181,15 @@ async def test_presence_counts_a_users_connections(hub: RunningHub) -> None:
     assert (await hub.get(url, headers=headers)).json() == {"user_id": str(user_id), "online": True,
                                                              "connections": 1}
     assert (await hub.get(url)).status_code == 401
+
+
+async def test_a_replay_longer_than_the_send_queue_arrives_whole(start_hub) -> None:
+    """Resuming is not mistaken for reading slowly: a replay many times the send queue's byte
+    budget is written as the socket drains, in order, and the connection stays open."""
+    hub = await start_hub(send_queue_max_bytes=8192)
+    user_id = uuid.uuid4()
+    count = 400  # about 200 bytes each: ten times the budget
+    await send_reminders(hub, user_id, range(1, count + 1))
+    client = await hub.connect(user_id)
+    assert await received_counts(client, count) == list(range(1, count + 1))
+    await assert_next_is_pong(client)
