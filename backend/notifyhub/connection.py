@@ -82,7 +82,7 @@ class Connection:
     __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_owner", "_queue",
                  "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
                  "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_held_bytes",
-                 "_held_dropped", "_backlog", "_backlog_next", "_head_seq")
+                 "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete")
 
     def __init__(self, identity: Identity, transport: NotifyhubWebSocketProtocol,
                  limits: ConnectionLimits, flush_round: FlushRound, owner: ConnectionOwner) -> None:
@@ -110,6 +110,7 @@ class Connection:
         self._backlog: list[tuple[int, bytes]] | None = None  # replay entries not yet queued
         self._backlog_next = 0
         self._head_seq = 0
+        self._replay_complete = True
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -174,12 +175,15 @@ class Connection:
         self._held.append((epoch, seq, frame))
         self._held_bytes += len(frame)
 
-    def resume(self, epoch: str, head_seq: int, entries: list[tuple[int, bytes]]) -> None:
-        """Replay entries as the socket drains, then move to the stream head and release what
-        was held."""
+    def resume(self, epoch: str, after: int, entries: list[tuple[int, bytes]], *, complete: bool = True,
+               head_seq: int = 0) -> None:
+        """Replay `entries`, the stream after seq `after`, as the socket drains. Then, if `complete`,
+        move to `head_seq` (when further) and release what was held; else ask for the next page."""
         self.hold()
         self.epoch = epoch
-        self._backlog, self._backlog_next, self._head_seq = entries, 0, head_seq
+        self.last_seq = max(self.last_seq, after)
+        self._backlog, self._backlog_next = entries, 0
+        self._replay_complete, self._head_seq = complete, head_seq
         self._continue_replay()
 
     def _continue_replay(self) -> None:
@@ -195,6 +199,9 @@ class Connection:
                 self.last_seq = seq
             self._backlog_next += 1
         self._backlog = None
+        if not self._replay_complete:
+            self._owner.gap_detected(self)  # the hub reads the next page
+            return
         self.last_seq = max(self.last_seq, self._head_seq)
         if self._held_dropped:
             self._held, self._held_bytes, self._held_dropped = [], 0, False

@@ -107,7 +107,7 @@ class Hub:
         `connection.resume` with the replay.
         """
         await self.backend.connection_opened(connection.user_id, connection.id)
-        return await self.backend.replay(connection.user_id, since)
+        return await self.backend.replay(connection.user_id, since, self.settings.replay_page_messages)
 
     async def detach(self, connection: Connection) -> None:
         """Forget a connection here and in the backend. Safe to call more than once."""
@@ -228,16 +228,17 @@ class Hub:
                 self.gap_detected(connection)
 
     async def _catch_up(self, connection: Connection) -> None:
-        """Fill a connection's gap from history; close it with RESYNC when that is impossible."""
+        """Fill a connection's gap from history, a page at a time; close it with RESYNC when that
+        is impossible."""
+        limit, after = self.settings.replay_page_messages, connection.last_seq
         try:
-            entries = await self.backend.history_after(connection.user_id, connection.epoch,
-                                                       connection.last_seq)
+            entries = await self.backend.history_after(connection.user_id, connection.epoch, after, limit)
         except BackendUnavailableError:
             entries = None
         if entries is None:
             connection.close(CloseCode.RESYNC, "could not continue the stream without a gap")
         else:
-            connection.resume(connection.epoch, 0, entries)
+            connection.resume(connection.epoch, after, entries, complete=len(entries) < limit)
 
     # Cursors
 

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     redis_health_check_seconds: float = Field(5.0, gt=0)
     history_max_messages: int = Field(1000, ge=1)
     history_max_age_seconds: float = Field(72 * 3600, gt=0)
+    replay_page_messages: int = Field(500, ge=1)
 
     # Service API.
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)

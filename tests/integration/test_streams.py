@@ -193,3 +193,20 @@ async def test_a_replay_longer_than_the_send_queue_arrives_whole(start_hub) -> N
     client = await hub.connect(user_id)
     assert await received_counts(client, count) == list(range(1, count + 1))
     await assert_next_is_pong(client)
+
+
+async def test_history_is_replayed_a_page_at_a_time_without_gap_or_duplicate(start_hub) -> None:
+    """A replay spanning many pages arrives whole, also when the client's position is far past
+    the acknowledged one (the first page read then holds nothing new for it)."""
+    hub = await start_hub(replay_page_messages=7)
+    user_id = uuid.uuid4()
+    await send_reminders(hub, user_id, range(1, 61))
+    fresh = await hub.connect(user_id)
+    assert await received_counts(fresh, 60) == list(range(1, 61))
+    epoch = fresh.established["payload"]["epoch"]
+    resumed = await hub.connect(user_id, since=f"{epoch}:45")
+    assert resumed.established["payload"]["recovered"] is True
+    assert await received_counts(resumed, 15) == list(range(46, 61))
+    await send_reminders(hub, user_id, [61])
+    assert await received_counts(resumed, 1) == [61]
+    await assert_next_is_pong(resumed)

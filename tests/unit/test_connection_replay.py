@@ -86,7 +86,7 @@ async def drain(connection: Connection, socket: SlowSocket, done, read_at_once: 
 async def test_a_replay_ten_times_the_send_queue_is_written_in_full_as_the_socket_drains() -> None:
     connection, socket, owner = await open_connection()
     socket.can_write = False
-    connection.resume("e", 100, [(seq, message(seq)) for seq in range(1, 101)])
+    connection.resume("e", 0, [(seq, message(seq)) for seq in range(1, 101)])
     connection.start()
     await settle()
     assert socket.written == [] and socket.close_code is None  # waiting, not cut off
@@ -98,7 +98,7 @@ async def test_a_replay_ten_times_the_send_queue_is_written_in_full_as_the_socke
 async def test_live_messages_during_a_replay_follow_it_in_order() -> None:
     connection, socket, owner = await open_connection()
     socket.can_write = False
-    connection.resume("e", 20, [(seq, message(seq)) for seq in range(1, 21)])
+    connection.resume("e", 0, [(seq, message(seq)) for seq in range(1, 21)])
     connection.start()
     for seq in (20, 21, 22):  # 20 arrives live and from history: forwarded once
         connection.deliver("e", seq, OutgoingFrame(message(seq)))
@@ -109,13 +109,25 @@ async def test_live_messages_during_a_replay_follow_it_in_order() -> None:
 async def test_live_messages_beyond_the_budget_during_a_replay_are_read_back_from_history() -> None:
     connection, socket, owner = await open_connection()
     socket.can_write = False
-    connection.resume("e", 20, [(seq, message(seq)) for seq in range(1, 21)])
+    connection.resume("e", 0, [(seq, message(seq)) for seq in range(1, 21)])
     connection.start()
     for seq in range(21, 60):  # 39 held messages are more than the 1,000-byte budget
         connection.deliver("e", seq, OutgoingFrame(message(seq)))
     await drain(connection, socket, lambda: owner.gaps > 0 or not connection.catching_up)
     assert sequence_numbers(socket) == list(range(1, 21))
     assert owner.gaps == 1 and connection.catching_up  # the hub is asked to fill in 21..59
-    connection.resume("e", 0, [(seq, message(seq)) for seq in range(21, 60)])
+    connection.resume("e", 20, [(seq, message(seq)) for seq in range(21, 60)])
     await drain(connection, socket, lambda: not connection.catching_up)
     assert sequence_numbers(socket) == list(range(1, 60)) and owner.cut_off == []
+
+
+async def test_an_incomplete_page_asks_for_the_next_one_and_keeps_what_was_held() -> None:
+    connection, socket, owner = await open_connection()
+    connection.resume("e", 10, [(seq, message(seq)) for seq in range(11, 16)], complete=False, head_seq=30)
+    connection.start()
+    connection.deliver("e", 31, OutgoingFrame(message(31)))
+    await drain(connection, socket, lambda: owner.gaps > 0)
+    assert sequence_numbers(socket) == [11, 12, 13, 14, 15] and connection.last_seq == 15
+    connection.resume("e", 15, [(seq, message(seq)) for seq in range(16, 31)])
+    await drain(connection, socket, lambda: not connection.catching_up)
+    assert sequence_numbers(socket) == list(range(11, 32))

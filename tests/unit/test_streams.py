@@ -57,7 +57,29 @@ async def test_memory_backend_prunes_users_with_nothing_left() -> None:
     await backend.start(Deliveries())
     user = uuid.uuid4()
     await backend.publish([user], b'{"type":"x"}')
-    epoch = (await backend.replay(user, None)).state.epoch
+    epoch = (await backend.replay(user, None, 10)).state.epoch
     assert backend.prune() == 1
-    assert (await backend.replay(user, None)).state.epoch != epoch
+    assert (await backend.replay(user, None, 10)).state.epoch != epoch
+    await backend.close()
+
+
+async def test_memory_backend_reads_history_a_page_at_a_time() -> None:
+    """Replay and catch-up return at most `limit` messages, from the right place."""
+    backend = MemoryBackend(Settings(history_max_messages=10))
+
+    class Deliveries:
+        def deliver_to_user(self, *args):
+            return 0
+
+    await backend.start(Deliveries())
+    user = uuid.uuid4()
+    for _ in range(25):
+        await backend.publish([user], b'{"type":"x"}')  # 16..25 kept
+    first = await backend.replay(user, None, 4)
+    assert ([seq for seq, _ in first.entries], first.start, first.complete) == ([16, 17, 18, 19], 0, False)
+    page = await backend.history_after(user, first.state.epoch, 19, 4)
+    assert [seq for seq, _ in page] == [20, 21, 22, 23]
+    assert [seq for seq, _ in await backend.history_after(user, first.state.epoch, 23, 4)] == [24, 25]
+    resumed = await backend.replay(user, Since(first.state.epoch, 23), 4)
+    assert ([seq for seq, _ in resumed.entries], resumed.recovered, resumed.complete) == ([24, 25], True, True)
     await backend.close()

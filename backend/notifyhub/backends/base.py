@@ -51,11 +51,14 @@ class StreamState:
 
 @dataclass(frozen=True, slots=True)
 class Replay:
-    """What a new connection receives before it goes live."""
+    """What a new connection receives before it goes live: the first page of the messages after
+    seq `start`; `complete` is False when more may follow it (read them with `history_after`)."""
 
     state: StreamState
     recovered: bool
+    start: int
     entries: list[tuple[int, bytes]]
+    complete: bool
 
 
 def with_seq(body: bytes, seq: int) -> bytes:
@@ -118,12 +121,13 @@ class Backend(ABC):
         """Deliver a frame to the user's connections without a seq or history (read receipts)."""
 
     @abstractmethod
-    async def replay(self, user_id: UUID, since: Since | None) -> Replay:
-        """The stream's state and the messages a new connection must receive first."""
+    async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
+        """The stream's state and the first `limit` messages a new connection must receive."""
 
     @abstractmethod
-    async def history_after(self, user_id: UUID, epoch: str, seq: int) -> list[tuple[int, bytes]] | None:
-        """Messages after seq in epoch, or None when they are no longer all kept."""
+    async def history_after(self, user_id: UUID, epoch: str, seq: int,
+                            limit: int) -> list[tuple[int, bytes]] | None:
+        """Up to `limit` messages after seq in epoch, or None when they are no longer all kept."""
 
     @abstractmethod
     async def acknowledge(self, user_id: UUID, seq: int) -> int:

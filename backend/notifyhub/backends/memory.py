@@ -7,6 +7,7 @@ import contextlib
 import secrets
 import time
 from collections import deque
+from itertools import islice
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -22,6 +23,12 @@ class _UserLog:
     acked_seq: int = 0
     read_seq: int = 0
     connections: set[UUID] = field(default_factory=set)
+
+
+def _page(log: _UserLog, after: int, limit: int) -> list[tuple[int, bytes]]:
+    """Up to `limit` kept messages after seq `after` (seqs in the ring are consecutive)."""
+    skip = max(0, after - log.entries[0][0] + 1) if log.entries else 0
+    return [(seq, frame) for seq, frame, _ in islice(log.entries, skip, skip + limit)]
 
 
 PRUNE_INTERVAL_SECONDS = 60.0
@@ -95,20 +102,21 @@ class MemoryBackend(Backend):
     def _state(self, log: _UserLog) -> StreamState:
         return StreamState(log.epoch, log.last_seq, log.acked_seq, log.read_seq)
 
-    async def replay(self, user_id: UUID, since: Since | None) -> Replay:
+    async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
         log = self._log(user_id)
         state = self._state(log)
         oldest = log.entries[0][0] if log.entries else None
         start, recovered = resume_start(since, state, oldest)
-        entries = [(seq, frame) for seq, frame, _ in log.entries if seq > start]
-        return Replay(state, recovered, entries)
+        entries = _page(log, start, limit)
+        return Replay(state, recovered, start, entries, len(entries) < limit)
 
-    async def history_after(self, user_id: UUID, epoch: str, seq: int) -> list[tuple[int, bytes]] | None:
+    async def history_after(self, user_id: UUID, epoch: str, seq: int,
+                            limit: int) -> list[tuple[int, bytes]] | None:
         log = self._log(user_id)
         oldest = log.entries[0][0] if log.entries else log.last_seq + 1
         if epoch != log.epoch or seq < oldest - 1:
             return None
-        return [(s, frame) for s, frame, _ in log.entries if s > seq]
+        return _page(log, seq, limit)
 
     async def acknowledge(self, user_id: UUID, seq: int) -> int:
         log = self._log(user_id)

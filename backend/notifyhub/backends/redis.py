@@ -101,18 +101,22 @@ class RedisBackend(Backend):
 
     # History and cursors
 
-    async def replay(self, user_id: UUID, since: Since | None) -> Replay:
+    async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
         async with unavailable_on_error("replay"):
             epoch, last, acked, read, oldest, raw = await self._streams.replay(
-                user_id, since.epoch if since else "", since.seq if since else 0)
+                user_id, since.epoch if since else "", since.seq if since else 0, limit)
         state = StreamState(_text(epoch), int(last), int(acked), int(read))
         oldest_seq = int(oldest.split(b"-", 1)[0]) if oldest else None
         start, recovered = resume_start(since, state, oldest_seq)
-        return Replay(state, recovered, [(seq, f) for seq, f in entries_of(raw) if seq > start])
+        # The page starts at the lower of the two positions; what the client has is skipped here,
+        # so a page can come out empty yet incomplete. The connection then reads on from `start`.
+        entries = [(seq, f) for seq, f in entries_of(raw) if seq > start]
+        return Replay(state, recovered, start, entries, len(raw) < limit)
 
-    async def history_after(self, user_id: UUID, epoch: str, seq: int) -> list[tuple[int, bytes]] | None:
+    async def history_after(self, user_id: UUID, epoch: str, seq: int,
+                            limit: int) -> list[tuple[int, bytes]] | None:
         async with unavailable_on_error("history"):
-            raw = await self._streams.history_after(user_id, epoch, seq)
+            raw = await self._streams.history_after(user_id, epoch, seq, limit)
         return None if raw is None else entries_of(raw)
 
     async def acknowledge(self, user_id: UUID, seq: int) -> int:

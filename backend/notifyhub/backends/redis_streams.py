@@ -46,9 +46,9 @@ redis.call('PUBLISH', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
 return redis.call('HLEN', KEYS[3])
 """
 
-# KEYS: meta, log. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms.
-# Returns epoch, last seq, acked, read, oldest kept seq (or false), and the entries after the
-# lower of the client's position and the acknowledged seq.
+# KEYS: meta, log. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count.
+# Returns epoch, last seq, acked, read, oldest kept seq (or false), and the first `count` entries
+# after the lower of the client's position and the acknowledged seq.
 REPLAY = _TRIM_EXPIRED + """
 local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
@@ -60,18 +60,18 @@ if ARGV[2] == epoch and tonumber(ARGV[3]) < lower then lower = tonumber(ARGV[3])
 local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 local oldest = false
 if #first > 0 then oldest = first[1][1] end
-local entries = redis.call('XRANGE', KEYS[2], '(' .. lower .. '-0', '+')
+local entries = redis.call('XRANGE', KEYS[2], '(' .. lower .. '-0', '+', 'COUNT', ARGV[6])
 return {epoch, meta[1] or '0', tostring(acked), meta[3] or '0', oldest, entries}
 """
 
-# KEYS: meta, log. ARGV: epoch, after_seq. Returns false when the position is no longer kept.
+# KEYS: meta, log. ARGV: epoch, after_seq, count. Returns false when the position is no longer kept.
 HISTORY_AFTER = """
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return false end
 local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 local oldest = tonumber(redis.call('HGET', KEYS[1], 'seq')) + 1
 if #first > 0 then oldest = tonumber((string.gsub(first[1][1], '-0$', ''))) end
 if tonumber(ARGV[2]) < oldest - 1 then return false end
-return redis.call('XRANGE', KEYS[2], '(' .. ARGV[2] .. '-0', '+')
+return redis.call('XRANGE', KEYS[2], '(' .. ARGV[2] .. '-0', '+', 'COUNT', ARGV[3])
 """
 
 # KEYS: meta. ARGV: seq, field ('acked' or 'read'). Raises the cursor, never past the last seq.
@@ -165,13 +165,14 @@ class RedisStreams:
         header = f"- - {exclude or '-'}\n".encode()
         await self.redis.publish(self.keys.channel(user_id), header + frame)
 
-    async def replay(self, user_id: UUID, since_epoch: str, since_seq: int) -> list:
+    async def replay(self, user_id: UUID, since_epoch: str, since_seq: int, limit: int) -> list:
         return await self._replay([self.keys.meta(user_id), self.keys.log(user_id)],
-                                  [new_epoch(), since_epoch, since_seq, now_ms(), self._max_age_ms])
+                                  [new_epoch(), since_epoch, since_seq, now_ms(), self._max_age_ms, limit])
 
-    async def history_after(self, user_id: UUID, epoch: str, seq: int) -> list | None:
+    async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int) -> list | None:
         # The script answers nil (None here) when the position is no longer kept.
-        return await self._history_after([self.keys.meta(user_id), self.keys.log(user_id)], [epoch, seq])
+        return await self._history_after([self.keys.meta(user_id), self.keys.log(user_id)],
+                                         [epoch, seq, limit])
 
     async def advance(self, user_id: UUID, field: str, seq: int) -> int:
         return int(await self._advance([self.keys.meta(user_id)], [seq, field]))

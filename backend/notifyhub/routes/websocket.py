@@ -68,7 +68,8 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         await hub.detach(connection)
         raise
     connection.enqueue(OutgoingFrame(encode(_established(connection, hub, replay))))
-    connection.resume(replay.state.epoch, replay.state.last_seq, replay.entries)
+    connection.resume(replay.state.epoch, replay.start, replay.entries, complete=replay.complete,
+                      head_seq=replay.state.last_seq)
     connection.start()
     transport.hand_over(ClientReader(connection, hub))
 
