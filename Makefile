@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install codegen codegen-check run test test-python test-frontend clean bench bench-quick
+.PHONY: help install codegen codegen-check run demo test test-python test-frontend clean bench bench-quick
 
 help:
 	@echo "make run            start the hub on http://$(HOST):$(PORT) with a development secret"
@@ -37,6 +37,12 @@ codegen-check: install
 
 run: $(PY_STAMP)
 	$(BIN)/notifyhub serve --dev --host $(HOST) --port $(PORT)
+
+# The demo page (frontend/demo) built and served by a development hub at /demo/; the hub prints
+# the URL to open, with a token.
+demo: install
+	npm run demo:build --workspace frontend
+	NOTIFYHUB_DEMO_DIR=$(CURDIR)/frontend/demo/dist $(BIN)/notifyhub serve --dev --host $(HOST) --port $(PORT)
 
 test: test-python test-frontend
 

@@ -2,7 +2,8 @@
  * The demo page (demo/). `npm run demo` builds it into demo/dist and serves it with `/api` (HTTP
  * and WebSocket) proxied to the hub at NOTIFYHUB_URL (default http://127.0.0.1:8080), so the page,
  * its WebSocket, the auth-check and the stats share one origin. The built files use relative
- * paths, so the hub may also serve demo/dist under /demo.
+ * paths (`base: "./"`), so the hub serves the same demo/dist at /demo/ (`make demo`, or
+ * NOTIFYHUB_DEMO_DIR; the hub redirects /demo to /demo/ so those paths resolve).
  */
 import { defineConfig } from "vite";
 

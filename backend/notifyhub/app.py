@@ -14,7 +14,7 @@ from .backends import create_backend
 from .heartbeat import sweep_idle_connections
 from .hub import Hub
 from .log_redaction import install_redaction
-from .routes import operations, services, websocket
+from .routes import demo, operations, services, websocket
 from .settings import Settings
 
 
@@ -47,4 +47,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verifier = TokenVerifier(settings)
     for module in (websocket, services, operations):
         app.include_router(module.router)
+    demo.mount(app, settings.demo_dir)  # /demo/, when the built demo page is there
     return app

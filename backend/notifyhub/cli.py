@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +18,8 @@ from .settings import Settings
 
 DEV_JWT_SECRET = "notifyhub-development-secret-not-for-production"
 DEV_SERVICE_KEY = "notifyhub-development-service-key"
+DEV_DEMO_DIR = Path(__file__).resolve().parents[2] / "frontend" / "demo" / "dist"
+"""The built demo page in a source checkout (`npm run demo:build --workspace frontend`)."""
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -32,12 +35,16 @@ def _dev_banner(settings: Settings) -> str:
     base = f"http://{settings.host}:{settings.port}"
     ws = f"ws://{settings.host}:{settings.port}/api/v1/ws"
     key = settings.service_keys[0].get_secret_value()
+    demo = ""
+    if settings.demo_dir is not None and (settings.demo_dir / "index.html").is_file():
+        demo = ("\nOpen the demo page (the token is in the hash, never sent to a server):\n"
+                f"  {base}/demo/#token={token}\n")
     return f"""
 notifyhub development mode (do not use these credentials in production)
   user id:     {user_id}
   token:       {token}
   service key: {key}
-
+{demo}
 Paste into a browser console on any page:
   const ws = new WebSocket("{ws}", ["notifyhub.v1", "bearer.{token}"]);
   ws.onmessage = (event) => console.log(JSON.parse(event.data));
@@ -59,6 +66,8 @@ def serve(args: argparse.Namespace) -> int:
             overrides["jwt_secret"] = DEV_JWT_SECRET
         if not env.get("NOTIFYHUB_SERVICE_KEYS"):
             overrides["service_keys"] = [DEV_SERVICE_KEY]
+        if not env.get("NOTIFYHUB_DEMO_DIR") and (DEV_DEMO_DIR / "index.html").is_file():
+            overrides["demo_dir"] = DEV_DEMO_DIR
     settings = _settings(**overrides)
     if not settings.jwt_secret.get_secret_value():
         raise SystemExit("NOTIFYHUB_JWT_SECRET is not set (or run `notifyhub serve --dev`)")
@@ -103,7 +112,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--host", help="interface to bind (NOTIFYHUB_HOST, default 127.0.0.1)")
     run.add_argument("--port", type=int, help="port to bind (NOTIFYHUB_PORT, default 8080)")
     run.add_argument("--dev", action="store_true",
-                     help="use development credentials when none are set, and print a token")
+                     help="use development credentials when none are set, serve the built demo "
+                          "at /demo/ when there is one, and print a token")
     run.add_argument("--log-level", default="info", choices=["trace", "debug", "info", "warning", "error"])
     run.add_argument("--access-log", action="store_true", help="log every HTTP request (tokens redacted)")
     run.set_defaults(handler=serve)

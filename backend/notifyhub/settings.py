@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)
     max_recipients_per_request: int = Field(1000, ge=1)
     max_batch_requests: int = Field(1000, ge=1)
+
+    # The built demo page (frontend/demo/dist), served at /demo/ when set; `serve --dev` sets it.
+    demo_dir: Path | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -3,7 +3,7 @@
  * this page is served with (Vite proxies `/api` to it; see vite.demo.config.ts).
  *
  * The token comes from the page's hash, `#token=<jwt>` (a hash never reaches a server or a log),
- * or from the form. `make run` prints a token.
+ * or from the form. `make demo` prints the page's URL with a token.
  */
 import { StrictMode, useState, type FormEvent, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
@@ -26,7 +26,7 @@ function TokenForm({ onToken }: { onToken: (token: string) => void }): ReactNode
   return (
     <form onSubmit={submit} style={{ font: "14px system-ui, sans-serif" }}>
       <label>
-        Token (<code>make run</code> prints one): <input name="token" size={60} />
+        Token (<code>make demo</code> and <code>make run</code> print one): <input name="token" size={60} />
       </label>{" "}
       <button type="submit">Connect</button>
     </form>

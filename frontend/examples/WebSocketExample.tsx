@@ -1,6 +1,7 @@
 /**
  * What a page of HaiLanGo does with notifyhub: OCR progress as progress bars, book-ready and
- * notification toasts, and the connection state. Render it inside the provider:
+ * notification toasts, an unread badge that every tab clears together, and the connection state.
+ * Render it inside the provider:
  *
  *   <WebSocketProvider url="wss://hub.example/api/v1/ws" getToken={fetchToken}>
  *     <WebSocketExample />
@@ -8,7 +9,7 @@
  */
 import { useCallback, useEffect, useState, type CSSProperties, type ReactNode } from "react";
 import type { ConnectionState, NotificationLevel, PayloadOf } from "../src/index.js";
-import { useBookReady, useNotification, useOCRProgress, useWebSocket } from "../src/react/index.js";
+import { useBookReady, useNotification, useOCRProgress, useReadState, useWebSocket } from "../src/react/index.js";
 
 /** How long a toast stays, in ms. */
 const TOAST_MS = 6000;
@@ -49,6 +50,19 @@ export function ConnectionBadge(): ReactNode {
   return (
     <span role="status" aria-label="connection state" data-state={state} style={style}>
       {state}
+    </span>
+  );
+}
+
+/** Messages not read on any of the user's tabs; "Mark all read" clears the badge on all of them. */
+export function UnreadBadge(): ReactNode {
+  const { unread, markRead } = useReadState();
+  return (
+    <span style={{ marginLeft: "auto", display: "inline-flex", gap: 8, alignItems: "center" }}>
+      <span aria-label="unread messages">{unread} unread</span>
+      <button type="button" disabled={unread === 0} onClick={() => markRead()}>
+        Mark all read
+      </button>
     </span>
   );
 }
@@ -119,6 +133,7 @@ export function WebSocketExample(): ReactNode {
       <header style={{ display: "flex", alignItems: "center", gap: 12 }}>
         <h2 style={{ margin: 0 }}>Notifications</h2>
         <ConnectionBadge />
+        <UnreadBadge />
       </header>
       {books.size === 0 ? <p>No book is being processed.</p> : null}
       {[...books.values()].map((progress) => (

@@ -18,10 +18,16 @@
  * is registered in one of two `Disposers`: `#socketScope` (the current socket's listeners and its
  * heartbeat) and `#session` (from `connect()` until `closed`: the reconnect timer, the online and
  * visibility listeners). Closing runs both.
+ *
+ * Delivery: before the handlers see a message, its `seq` is checked against the client's place in
+ * the user's stream (streamPosition.ts: duplicates are dropped); after them, it is acknowledged
+ * (`ack` and `read` frames go through cursorSender.ts, coalesced and resent after a reconnect);
+ * readState.ts keeps the cursors an unread badge is drawn from.
  */
 import { checkAuth, authCheckUrlFor } from "./authCheck.js";
 import { backoffDelay } from "./backoff.js";
 import { StopReason, closeCodeName, decideAfterClose } from "./closePolicy.js";
+import { CursorSender } from "./cursorSender.js";
 import { Disposers } from "./disposers.js";
 import {
   WEBSOCKET_OPEN,
@@ -42,6 +48,14 @@ import {
 import { NotifyhubClientError } from "./errors.js";
 import { parseFrame } from "./frames.js";
 import { startHeartbeat, type Heartbeat } from "./heartbeat.js";
+import {
+  ReadStateStore,
+  readStateOnEstablished,
+  readStateWith,
+  type ReadState,
+  type ReadStateListener,
+} from "./readState.js";
+import { classifySeq, positionAfter, positionOnEstablished, type StreamPosition } from "./streamPosition.js";
 import {
   BEARER_SUBPROTOCOL_PREFIX,
   CloseCode,
@@ -98,6 +112,14 @@ export interface ClientOptions {
    * Default true. Without it, each connection gets every message the user has not acknowledged.
    */
   readonly resume?: boolean;
+  /**
+   * `"auto"` (default): after the handlers of a message ran, acknowledge it to the hub (a handler
+   * that throws still counts: the message was handed over). `"manual"`: only `ack(seq)` does.
+   * An acknowledged message is not replayed to the user's connections that open without `since`.
+   */
+  readonly ack?: "auto" | "manual";
+  /** ms over which acknowledgements are coalesced into one cumulative `ack` frame. Default 200. */
+  readonly ackDelay?: number;
   /** Check every frame's envelope and drop (and log) the ones that fail. Default false. */
   readonly validateFrames?: boolean;
   /** Where to ask why a handshake failed; null turns the auth-check off. Default: `<url>/auth-check` over http(s). */
@@ -127,14 +149,10 @@ export const DEFAULT_CLIENT_OPTIONS = {
   heartbeatInterval: 30_000,
   heartbeatTimeout: 10_000,
   resume: true,
+  ack: "auto",
+  ackDelay: 200,
   validateFrames: false,
 } as const satisfies ClientOptions;
-
-/** The client's place in the user's message stream: the last `seq` handled in `epoch`. */
-interface StreamPosition {
-  readonly epoch: string;
-  readonly seq: number;
-}
 
 type StoredHandler = (payload: unknown, message: ServerMessage) => void;
 
@@ -157,7 +175,11 @@ export class NotifyhubClient {
   #attempts = 0;
   /** Auth-checks answered 401 since the hub last confirmed a connection. */
   #authRefusals = 0;
+  /** The last message handed to handlers; survives reconnects (and `disconnect()`, for the next `connect()`). */
   #position: StreamPosition | undefined;
+  readonly #readState: ReadStateStore;
+  readonly #acks: CursorSender;
+  readonly #reads: CursorSender;
 
   readonly #session = new Disposers();
   readonly #socketScope = new Disposers();
@@ -170,6 +192,20 @@ export class NotifyhubClient {
     this.#options = options;
     this.#clock = options.clock ?? globalClock;
     this.#logger = options.logger ?? console;
+    this.#readState = new ReadStateStore((error) => this.#logger.error("notifyhub: a read state listener threw", error));
+    this.#acks = new CursorSender({
+      type: "ack",
+      clock: this.#clock,
+      delay: this.#option("ackDelay"),
+      send: (frame) => this.#sendCursor(frame, { ackedSeq: frame.seq }),
+    });
+    // A read is a user's action and rare: sent at once.
+    this.#reads = new CursorSender({
+      type: "read",
+      clock: this.#clock,
+      delay: null,
+      send: (frame) => this.#sendCursor(frame, { readSeq: frame.seq }),
+    });
   }
 
   /** The current state. */
@@ -232,6 +268,44 @@ export class NotifyhubClient {
   disconnect(): void {
     if (this.#state === "idle" || this.#state === "closed") return;
     this.#stop(CloseCode.NORMAL_CLOSURE, StopReason.DISCONNECTED);
+  }
+
+  /**
+   * Acknowledge every message up to `seq` (from a handler's `message.seq`): the user's
+   * connections that open without `since` (a new device) no longer receive them. Needed with
+   * `ack: "manual"`; harmless with `"auto"`. Coalesced like automatic acks (`ackDelay`); when
+   * there is no connection, sent after the next one opens, if the stream is still the same.
+   *
+   * @throws NotifyhubClientError when `seq` is not a positive integer.
+   */
+  ack(seq: number): void {
+    if (!this.#checkCursor("ack", seq, this.#position?.seq ?? 0)) return;
+    this.#acks.advance(seq);
+  }
+
+  /**
+   * Mark every message up to `seq` read (default: every message known, `readState.lastSeq`).
+   * `readState` changes at once; the hub records it and sends `read_receipt` to the user's
+   * other connections so every tab clears its badge. Sent at once when connected; otherwise
+   * after the next connection opens, if the stream is still the same.
+   *
+   * @throws NotifyhubClientError when `seq` is not a positive integer.
+   */
+  markRead(seq: number = this.#readState.current.lastSeq): void {
+    if (seq === 0 && this.#readState.current.lastSeq === 0) return; // nothing to read yet
+    if (!this.#checkCursor("markRead", seq, this.#readState.current.lastSeq)) return;
+    this.#readState.update((state) => readStateWith(state, { readSeq: seq }));
+    this.#reads.advance(seq);
+  }
+
+  /** How far the user's stream goes and how far it was acknowledged and read, for a badge. */
+  get readState(): ReadState {
+    return this.#readState.current;
+  }
+
+  /** Listen to `readState` changes; returns the function that stops listening. */
+  onReadStateChange(listener: ReadStateListener): () => void {
+    return this.#readState.subscribe(listener);
   }
 
   /** Send a frame (`ping`, `ack`, `read`) if the socket is open; false when it is not. */
@@ -326,20 +400,67 @@ export class NotifyhubClient {
     }
     const message = parsed.message;
     if (message.type === "connection_established") this.#established(message.payload);
-    this.#dispatch(message);
-    if ("seq" in message && message.seq !== undefined && this.#position !== undefined) {
-      this.#position = { epoch: this.#position.epoch, seq: message.seq };
+    if (message.type === "read_receipt") this.#readReceipt(message.payload.read_seq);
+    const seq = "seq" in message ? message.seq : undefined;
+    if (seq !== undefined) {
+      if (!this.#accept(message.type, seq)) return;
+      this.#readState.update((state) => readStateWith(state, { lastSeq: seq }));
     }
+    this.#dispatch(message);
+    // After the handlers: a message is acknowledged only once the app has had it.
+    if (seq !== undefined && this.#option("ack") === "auto") this.#acks.advance(seq);
+  }
+
+  /** Whether the message numbered `seq` goes to the handlers (see streamPosition.ts); moves the position. */
+  #accept(type: string, seq: number): boolean {
+    const position = this.#position;
+    if (position === undefined) return true; // before any connection_established: cannot judge
+    const verdict = classifySeq(position, seq);
+    if (verdict === "duplicate") {
+      this.#logger.debug?.(`notifyhub: dropped a duplicate "${type}" (seq ${seq}, already handled up to ${position.seq})`);
+      return false;
+    }
+    if (verdict === "gap") {
+      this.#logger.warn(`notifyhub: seq jumped from ${position.seq} to ${seq}: the hub skipped messages; handing this one over`);
+    }
+    this.#position = positionAfter(position, seq);
+    return true;
   }
 
   #established(payload: ConnectionEstablishedPayload): void {
     this.#attempts = 0;
     this.#authRefusals = 0;
-    // Resumed: the hub replays what follows our seq. Otherwise it replays what follows the
-    // user's acknowledged seq (what a new device gets); either way we continue from there.
-    const seq = payload.recovered && this.#position !== undefined ? this.#position.seq : payload.acked_seq;
-    this.#position = { epoch: payload.epoch, seq };
+    this.#position = positionOnEstablished(this.#position, payload);
+    this.#readState.update((state) => readStateOnEstablished(state, payload));
+    // Cursors not sent before (or lost with the old socket) go out now, if still relevant.
+    this.#acks.established(payload.epoch, payload.acked_seq, this.#socketScope);
+    this.#reads.established(payload.epoch, payload.read_seq, this.#socketScope);
     this.#setState("open", null, "");
+  }
+
+  /** Another connection of the user marked messages read. */
+  #readReceipt(readSeq: number): void {
+    this.#reads.reported(readSeq);
+    this.#readState.update((state) => readStateWith(state, { readSeq }));
+  }
+
+  #sendCursor(frame: ClientFrame, moved: { ackedSeq?: number; readSeq?: number }): boolean {
+    if (!this.send(frame)) return false;
+    this.#readState.update((state) => readStateWith(state, moved));
+    return true;
+  }
+
+  /** Whether `seq` may be sent as a cursor: up to the last one this client knows of. */
+  #checkCursor(method: string, seq: number, last: number): boolean {
+    if (!Number.isInteger(seq) || seq < 1) {
+      throw new NotifyhubClientError("invalid_seq", `${method}(${seq}): seq must be a positive integer`);
+    }
+    if (seq > last) {
+      // Most likely a seq of a stream the hub has since reset: it means nothing in this one.
+      this.#logger.warn(`notifyhub: ${method}(${seq}) ignored: past the last seq this client knows (${last})`);
+      return false;
+    }
+    return true;
   }
 
   #dispatch(message: ServerMessage): void {

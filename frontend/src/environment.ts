@@ -64,6 +64,8 @@ export interface VisibilityTargetLike extends EventTargetLike {
 }
 
 export interface Logger {
+  /** For what is expected but worth tracing (a duplicate dropped); optional. */
+  debug?(message: string, ...details: unknown[]): void;
   warn(message: string, ...details: unknown[]): void;
   error(message: string, ...details: unknown[]): void;
 }

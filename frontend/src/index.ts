@@ -12,6 +12,14 @@ export {
 export { getWebSocketClient } from "./shared.js";
 export { backoffCeiling, backoffDelay, type BackoffOptions } from "./backoff.js";
 export { StopReason, closeCodeName, decideAfterClose, type CloseDecision } from "./closePolicy.js";
+export { INITIAL_READ_STATE, type ReadState, type ReadStateListener } from "./readState.js";
+export {
+  classifySeq,
+  positionAfter,
+  positionOnEstablished,
+  type SeqVerdict,
+  type StreamPosition,
+} from "./streamPosition.js";
 export { NotifyhubClientError } from "./errors.js";
 export type {
   Clock,

@@ -2,6 +2,7 @@
 import { useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import type { ConnectionState, NotifyhubClient, TokenSource } from "../client.js";
 import { NotifyhubClientError } from "../errors.js";
+import type { ReadState } from "../readState.js";
 import type { MessageHandler, MessageHandlers, ServerMessageType } from "../types.js";
 import { WebSocketContext, type WebSocketContextValue } from "./context.js";
 
@@ -49,6 +50,25 @@ export function useWebSocket(): UseWebSocketResult {
     }),
     [client, token, state],
   );
+}
+
+export interface UseReadStateResult extends ReadState {
+  /**
+   * Mark every message up to `seq` read (default: every message known, `lastSeq`). `readSeq`
+   * and `unread` change at once here, and on the user's other tabs when their `read_receipt` arrives.
+   */
+  readonly markRead: (seq?: number) => void;
+}
+
+/**
+ * The user's read state (`lastSeq`, `ackedSeq`, `readSeq`, `unread`), for an unread badge that
+ * every tab clears together; re-renders on every change. All zero until the first connection.
+ */
+export function useReadState(): UseReadStateResult {
+  const client = useWebSocketClient();
+  const subscribe = useCallback((onChange: () => void) => client.onReadStateChange(onChange), [client]);
+  const state = useSyncExternalStore(subscribe, () => client.readState, () => client.readState);
+  return useMemo(() => ({ ...state, markRead: (seq?: number) => client.markRead(seq) }), [client, state]);
 }
 
 /** A ref that always holds the latest value, so effects can call the latest handler without depending on it. */

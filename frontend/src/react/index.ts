@@ -7,10 +7,12 @@ export {
   useLearningUpdate,
   useNotification,
   useOCRProgress,
+  useReadState,
   useReviewReminder,
   useWebSocket,
   useWebSocketClient,
   useWebSocketSubscription,
   useWebSocketSubscriptions,
+  type UseReadStateResult,
   type UseWebSocketResult,
 } from "./hooks.js";

@@ -1,7 +1,8 @@
 /**
  * The demo page in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core; no
  * browser is ever downloaded) against a real hub: messages render, and after a hub restart the
- * page reconnects by itself and renders the next one. Saves test-results/demo.png.
+ * page reconnects by itself and renders the next one; "Mark all read" clears the unread badge.
+ * Saves test-results/demo.png.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -66,6 +67,10 @@ describe.skipIf(missing.length > 0)("the demo page in Chromium", () => {
     await page.getByRole("alert").filter({ hasText: notification.message }).waitFor({ timeout: 5000 });
     const bar = page.getByLabel(`OCR progress of book ${ocrProgress.book_id}`);
     expect(await bar.evaluate((element) => (element as HTMLProgressElement).value)).toBe(37.5);
+    const unread = page.getByLabel("unread messages");
+    await unread.filter({ hasText: "2 unread" }).waitFor({ timeout: 5000 });
+    await page.getByRole("button", { name: "Mark all read" }).click();
+    await unread.filter({ hasText: "0 unread" }).waitFor({ timeout: 5000 });
 
     await hub.stop();
     await badge().filter({ hasText: "reconnecting" }).waitFor({ timeout: 10_000 });
@@ -75,6 +80,7 @@ describe.skipIf(missing.length > 0)("the demo page in Chromium", () => {
     const after = { title: "Back online", message: "Delivered after the restart", level: "info" as const };
     await hub.publish({ user_ids: [user], message: { type: "notification", payload: after } });
     await page.getByRole("alert").filter({ hasText: after.message }).waitFor({ timeout: 5000 });
+    await unread.filter({ hasText: "1 unread" }).waitFor({ timeout: 5000 }); // a new stream after the restart
     await page.getByTestId("stat-connections").filter({ hasText: "1" }).waitFor({ timeout: 10_000 });
 
     mkdirSync(results, { recursive: true });

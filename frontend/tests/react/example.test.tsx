@@ -47,6 +47,12 @@ describe("WebSocketExample", () => {
     expect(screen.getByText("120 / 120 pages")).toBeTruthy();
     expect(screen.getAllByLabelText(/OCR progress/)).toHaveLength(1);
 
+    const unread = screen.getByLabelText("unread messages");
+    expect(unread.textContent).toBe("4 unread");
+    act(() => screen.getByRole("button", { name: "Mark all read" }).click());
+    expect(unread.textContent).toBe("0 unread");
+    expect(socket.sentFrames).toContainEqual({ type: "read", seq: 4 });
+
     await act(async () => vi.advanceTimersByTimeAsync(6000));
     expect(screen.queryAllByRole("alert")).toHaveLength(0);
 

@@ -21,7 +21,7 @@ export class FakeDocument extends EventTarget {
 export interface Harness {
   readonly client: NotifyhubClient;
   readonly changes: StateChange[];
-  readonly logger: { warn: ReturnType<typeof vi.fn>; error: ReturnType<typeof vi.fn> };
+  readonly logger: { debug: ReturnType<typeof vi.fn>; warn: ReturnType<typeof vi.fn>; error: ReturnType<typeof vi.fn> };
   /** Answers the auth-check; 204 unless a test sets another status. */
   readonly fetch: ReturnType<typeof vi.fn<FetchLike>>;
   readonly window: EventTarget;
@@ -32,7 +32,7 @@ export const HUB_URL = "ws://hub.test/api/v1/ws";
 
 export function harness(options: Partial<ClientOptions> = {}): Harness {
   FakeWebSocket.reset();
-  const logger = { warn: vi.fn(), error: vi.fn() };
+  const logger = { debug: vi.fn(), warn: vi.fn(), error: vi.fn() };
   const fetch = vi.fn<FetchLike>(async () => ({ status: 204 }));
   const window = new EventTarget();
   const document = new FakeDocument();

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
-const repository = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const repository = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const NOTIFYHUB = join(repository, ".venv", "bin", "notifyhub");
 export const hubAvailable = existsSync(NOTIFYHUB);
 
@@ -38,7 +38,11 @@ export class Hub {
   #process: ChildProcess | undefined;
   #output = "";
 
-  constructor(readonly port: number) {}
+  /** `env`: NOTIFYHUB_* settings over the tests' defaults (e.g. the Redis backend). */
+  constructor(
+    readonly port: number,
+    readonly env: Readonly<Record<string, string>> = {},
+  ) {}
 
   get base(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -56,7 +60,7 @@ export class Hub {
   /** Start the process and wait until `/healthz` answers. */
   async start(): Promise<void> {
     const child = spawn(NOTIFYHUB, ["serve", "--host", "127.0.0.1", "--port", String(this.port), "--log-level", "warning"], {
-      env: ENV,
+      env: { ...ENV, ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.#process = child;
