@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+from .python_formats import check_models, render_formats, type_overrides
 from .schemas import ENTRY_SCHEMA, MessageType, Protocol
 
 PACKAGE = "notifyhub_protocol"
@@ -17,22 +19,27 @@ def generate_python(protocol: Protocol, out_dir: Path, project_root: Path) -> No
     """Write the importable package `notifyhub_protocol` into out_dir."""
     package = out_dir / PACKAGE
     package.mkdir(parents=True, exist_ok=True)
-    _run_datamodel_codegen(protocol.root / ENTRY_SCHEMA, package / "models.py", project_root)
+    _run_datamodel_codegen(protocol.root / ENTRY_SCHEMA, package / "models.py", project_root,
+                           type_overrides(protocol))
+    (package / "formats.py").write_text(render_formats(HEADER), encoding="utf-8")
     (package / "registry.py").write_text(render_registry(protocol), encoding="utf-8")
     (package / "constructors.py").write_text(render_constructors(protocol), encoding="utf-8")
     (package / "codes.py").write_text(render_codes(protocol), encoding="utf-8")
     (package / "__init__.py").write_text(render_init(protocol), encoding="utf-8")
 
 
-def _run_datamodel_codegen(entry: Path, output: Path, project_root: Path) -> None:
-    # Options live in pyproject.toml's [tool.datamodel-codegen]; only the paths vary.
+def _run_datamodel_codegen(entry: Path, output: Path, project_root: Path,
+                           overrides: dict[str, str]) -> None:
+    # Options live in pyproject.toml's [tool.datamodel-codegen]; only the paths and the format
+    # fields' types (computed from the schemas, see python_formats.py) vary.
     command = [sys.executable, "-m", "datamodel_code_generator", "--input", str(entry),
-               "--output", str(output)]
+               "--output", str(output), "--type-overrides", json.dumps(overrides)]
     result = subprocess.run(command, cwd=project_root, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"datamodel-codegen failed:\n{result.stderr}")
     # The header names the input file; keep it relative so output does not depend on paths.
     text = output.read_text(encoding="utf-8")
+    check_models(text)
     output.write_text(text.replace(str(entry), ENTRY_SCHEMA), encoding="utf-8")
 
 
@@ -96,7 +103,7 @@ def render_registry(protocol: Protocol) -> str:
 
 
 _SIMPLE_TYPES = {"integer": "int", "number": "float", "boolean": "bool"}
-_STRING_FORMATS = {"uuid": "UUID", "date-time": "datetime", "uri": "str"}
+_STRING_FORMATS = {"uuid": "UUID | str", "date-time": "datetime", "uri": "str"}
 
 
 def python_annotation(schema: dict[str, Any]) -> str:
@@ -135,25 +142,63 @@ def _constructor(protocol: Protocol, t: MessageType) -> list[str]:
     return body
 
 
+MESSAGE_IDS = """class _MessageIds:
+    \"\"\"Random version-4 UUIDs (RFC 4122), as `uuid.uuid4()` makes them, from `os.urandom` read
+    for many ids at once: one system call per batch instead of one per message.\"\"\"
+
+    BATCH = 256
+    _VARIANT_AND_VERSION = (0x8000 << 48) | (4 << 76)
+    _CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+
+    __slots__ = ("_random", "_offset")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        \"\"\"Forget the buffered bytes (after a fork, so that no two processes share ids).\"\"\"
+        self._random = b""
+        self._offset = 0
+
+    def __call__(self) -> UUID:
+        if self._offset >= len(self._random):
+            self._random, self._offset = os.urandom(16 * self.BATCH), 0
+        value = int.from_bytes(self._random[self._offset:self._offset + 16])
+        self._offset += 16
+        uuid = object.__new__(UUID)
+        object.__setattr__(uuid, "int", value & self._CLEAR | self._VARIANT_AND_VERSION)
+        object.__setattr__(uuid, "is_safe", SafeUUID.unknown)
+        return uuid
+
+
+new_message_id = _MessageIds()
+\"\"\"A new random message id (a version-4 UUID).\"\"\"
+os.register_at_fork(after_in_child=new_message_id.reset)
+
+""".split("\n")
+"""The generated message-id source: `_stamp` gives every message one."""
+
+
 def render_constructors(protocol: Protocol) -> str:
     classes = sorted({t.message_class for t in protocol.server_types}
                      | {t.payload_class for t in protocol.server_types if t.payload_class})
     lines = [HEADER.format(doc="Typed constructors for every server message type."),
              "from __future__ import annotations", "",
-             "import uuid",
+             "import os",
              "from datetime import UTC, datetime",
              "from typing import Any, Literal, TypeVar",
-             "from uuid import UUID", "",
+             "from uuid import UUID, SafeUUID", "",
              "from pydantic import MISSING, BaseModel", "",
              "from .models import (", *[f"    {name}," for name in classes], ")", "",
              'MessageT = TypeVar("MessageT", bound=BaseModel)', "", "",
+             *MESSAGE_IDS,
              "def _stamp(message_type: str, message_model: type[MessageT], payload_model: type[BaseModel],",
              "           fields: dict[str, Any]) -> MessageT:",
              "    payload = payload_model.model_validate(",
              "        {name: value for name, value in fields.items() if value is not MISSING}, strict=True",
              "    )",
              "    return message_model.model_construct(",
-             "        type=message_type, id=uuid.uuid4(), timestamp=datetime.now(UTC), payload=payload",
+             "        type=message_type, id=new_message_id(), timestamp=datetime.now(UTC), payload=payload",
              "    )", "", ""]
     for t in protocol.server_types:
         lines += _constructor(protocol, t)

@@ -42,6 +42,9 @@ def test_constructed_timestamp_is_utc() -> None:
     pytest.param({"message": None}, id="null for optional message"),
     pytest.param({"message": "x" * 1001}, id="message too long"),
     pytest.param({"book_id": "not-a-uuid"}, id="bad uuid"),
+    pytest.param({"book_id": str(BOOK_ID).replace("-", "")}, id="uuid string without hyphens"),
+    pytest.param({"book_id": f"urn:uuid:{BOOK_ID}"}, id="urn uuid string"),
+    pytest.param({"book_id": BOOK_ID.int}, id="uuid as an integer"),
 ])
 def test_invalid_field_raises_validation_error(override: dict[str, Any]) -> None:
     """A bad field fails in the service that built it, not in a client."""
@@ -57,8 +60,28 @@ def test_optional_fields_left_out_are_absent_not_null() -> None:
     validate_server_frame(frame)
 
 
-def test_constructor_accepts_a_url_string() -> None:
-    """A link can be passed as a plain string and comes out as a schema-valid uri."""
-    message = new_book_ready_message(book_id=BOOK_ID, title="Le Petit Prince", total_pages=120,
-                                     url="https://app.hailango.example/books/1")
-    validate_server_frame(json.loads(message.model_dump_json()))
+def test_constructor_accepts_a_uuid_string() -> None:
+    """A service that holds ids as strings passes them as they are; they come out as the same uuid."""
+    text = str(BOOK_ID).upper()
+    frame = json.loads(new_ocr_progress_message(**{**OCR_FIELDS, "book_id": text}).model_dump_json())
+    assert frame["payload"]["book_id"] == str(BOOK_ID)
+    validate_server_frame(frame)
+
+
+@pytest.mark.parametrize("url", ["https://app.hailango.example", "https://app.hailango.example/books/1?tab=due"])
+def test_constructor_accepts_a_url_string(url: str) -> None:
+    """A link can be passed as a plain string and comes out unchanged, as a schema-valid uri."""
+    message = new_book_ready_message(book_id=BOOK_ID, title="Le Petit Prince", total_pages=120, url=url)
+    frame = json.loads(message.model_dump_json())
+    assert frame["payload"]["url"] == url
+    validate_server_frame(frame)
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("/books/1", id="relative url"),
+    pytest.param("https://app.hailango.example/" + "x" * 2020, id="url over 2048 chars"),
+])
+def test_constructor_refuses_a_url_the_schema_refuses(url: str) -> None:
+    """A link no client would accept fails in the service that built it."""
+    with pytest.raises(ValidationError):
+        new_book_ready_message(book_id=BOOK_ID, title="Le Petit Prince", total_pages=120, url=url)

@@ -62,6 +62,15 @@ async def test_every_service_message_type_is_delivered_as_sent(hub: RunningHub, 
     assert frame["payload"] == PAYLOADS[message_type]
 
 
+async def test_link_is_delivered_as_sent(hub: RunningHub) -> None:
+    """A link reaches the browser exactly as the service wrote it: no trailing slash, no case folding."""
+    user_id = uuid.uuid4()
+    client = await hub.connect(user_id)
+    payload = {**PAYLOADS["notification"], "action_url": "HTTPS://App.Hailango.example"}
+    assert (await hub.publish(to_users([user_id], "notification", payload))).status_code == 202
+    assert (await client.receive_type("notification"))["payload"] == payload
+
+
 async def test_broadcast_reaches_everyone(hub: RunningHub) -> None:
     """A broadcast reaches every connection of every user."""
     clients = [await hub.connect() for _ in range(3)]
@@ -122,6 +131,13 @@ INVALID_BODIES = {
                      "/message/type"),
     "hub_only_type": ({"broadcast": True, "message": {"type": "pong", "payload": {
         "server_time": "2026-11-28T19:34:26Z"}}}, "/message/type"),
+    "url_over_2048_chars": (to_users([uuid.uuid4()], "notification", {
+        **PAYLOADS["notification"], "action_url": "https://app.hailango.example/" + "x" * 2971}),
+        "/message/payload/action_url"),
+    "relative_url": (to_users([uuid.uuid4()], "notification", {**PAYLOADS["notification"], "action_url": "/library"}),
+                     "/message/payload/action_url"),
+    "uuid_without_hyphens": (to_users([uuid.uuid4()], "ocr_progress", {
+        **PAYLOADS["ocr_progress"], "book_id": BOOK_ID.replace("-", "")}), "/message/payload/book_id"),
     "bad_user_id": ({"user_ids": ["42"], "message": {"type": "notification",
                                                      "payload": PAYLOADS["notification"]}}, "/user_ids/0"),
     "no_audience": ({"message": {"type": "notification", "payload": PAYLOADS["notification"]}}, ""),

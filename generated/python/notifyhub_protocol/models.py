@@ -4,17 +4,9 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from uuid import UUID
 
-from pydantic import (
-    MISSING,
-    AnyUrl,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    RootModel,
-)
+from notifyhub_protocol.formats import Timestamp, Uri, Uuid
+from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
 
 
 class Notifyhub(RootModel[Any]):
@@ -33,13 +25,13 @@ class ConnectionEstablishedPayload(BaseModel):
         validate_by_name=True,
     )
     connection_id: Annotated[
-        UUID, Field(description='Id of this connection, unique across hubs.')
+        Uuid, Field(description='Id of this connection, unique across hubs.')
     ]
     user_id: Annotated[
-        UUID, Field(description="The authenticated user (the token's `user_id` claim).")
+        Uuid, Field(description="The authenticated user (the token's `user_id` claim).")
     ]
     server_time: Annotated[
-        AwareDatetime,
+        Timestamp,
         Field(description="The hub's clock when the connection was accepted."),
     ]
     ping_interval_seconds: Annotated[
@@ -61,7 +53,7 @@ class ConnectionEstablishedPayload(BaseModel):
         ),
     ]
     token_expires_at: Annotated[
-        AwareDatetime,
+        Timestamp,
         Field(
             description='When the token expires; the hub closes the connection then with close code 4001.'
         ),
@@ -104,7 +96,7 @@ class OcrProgressPayload(BaseModel):
         extra='forbid',
         validate_by_name=True,
     )
-    book_id: Annotated[UUID, Field(description='The book being processed.')]
+    book_id: Annotated[Uuid, Field(description='The book being processed.')]
     total_pages: Annotated[int, Field(description='Pages in the book.', ge=1)]
     processed_pages: Annotated[
         int,
@@ -134,14 +126,16 @@ class BookReadyPayload(BaseModel):
         extra='forbid',
         validate_by_name=True,
     )
-    book_id: Annotated[UUID, Field(description='The book that is ready.')]
+    book_id: Annotated[Uuid, Field(description='The book that is ready.')]
     title: Annotated[
         str, Field(description="The book's title.", max_length=500, min_length=1)
     ]
     total_pages: Annotated[int, Field(description='Pages in the book.', ge=1)]
     url: Annotated[
-        AnyUrl | MISSING,
-        Field(description='Optional link that opens the book in the app.'),
+        Uri | MISSING,
+        Field(
+            description='Optional link that opens the book in the app.', max_length=2048
+        ),
     ] = MISSING
 
 
@@ -152,7 +146,7 @@ class ReviewReminderPayload(BaseModel):
     )
     due_count: Annotated[int, Field(description='How many reviews are due now.', ge=1)]
     book_id: Annotated[
-        UUID | MISSING,
+        Uuid | MISSING,
         Field(
             description='Optional: the book whose reviews are due; absent for reviews across books.'
         ),
@@ -167,9 +161,9 @@ class LearningUpdatePayload(BaseModel):
         extra='forbid',
         validate_by_name=True,
     )
-    session_id: Annotated[UUID, Field(description='The study session.')]
+    session_id: Annotated[Uuid, Field(description='The study session.')]
     book_id: Annotated[
-        UUID | MISSING, Field(description='Optional: the book studied in the session.')
+        Uuid | MISSING, Field(description='Optional: the book studied in the session.')
     ] = MISSING
     words_learned: Annotated[
         int, Field(description='Words learned in the session.', ge=0)
@@ -206,7 +200,8 @@ class NotificationPayload(BaseModel):
         Field(description='How the toast is styled.', title='NotificationLevel'),
     ]
     action_url: Annotated[
-        AnyUrl | MISSING, Field(description='Optional link the toast opens.')
+        Uri | MISSING,
+        Field(description='Optional link the toast opens.', max_length=2048),
     ] = MISSING
 
 
@@ -216,7 +211,7 @@ class PongPayload(BaseModel):
         validate_by_name=True,
     )
     server_time: Annotated[
-        AwareDatetime, Field(description="The hub's clock when it answered.")
+        Timestamp, Field(description="The hub's clock when it answered.")
     ]
 
 
@@ -271,10 +266,10 @@ class ConnectionEstablishedMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     payload: ConnectionEstablishedPayload
 
@@ -289,10 +284,10 @@ class OcrProgressMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     seq: Annotated[
         int | MISSING,
@@ -314,10 +309,10 @@ class BookReadyMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     seq: Annotated[
         int | MISSING,
@@ -339,10 +334,10 @@ class ReviewReminderMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     seq: Annotated[
         int | MISSING,
@@ -364,10 +359,10 @@ class LearningUpdateMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     seq: Annotated[
         int | MISSING,
@@ -389,10 +384,10 @@ class NotificationMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     seq: Annotated[
         int | MISSING,
@@ -436,10 +431,10 @@ class PongMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     payload: PongPayload
 
@@ -454,10 +449,10 @@ class ReadReceiptMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     payload: ReadReceiptPayload
 
@@ -483,10 +478,10 @@ class ErrorMessage(BaseModel):
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
-        UUID, Field(description='Unique id of this message, stamped by the hub.')
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
     ]
     timestamp: Annotated[
-        AwareDatetime, Field(description='When the hub accepted the message (UTC).')
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
     payload: ErrorPayload
 
