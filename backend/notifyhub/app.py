@@ -45,7 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.hub = Hub(settings, create_backend(settings))
     app.state.verifier = TokenVerifier(settings)
+    app.state.websocket_gate = websocket.WebSocketGate(app.state.hub, app.state.verifier)  # transport.py
     for module in (websocket, services, operations):
         app.include_router(module.router)
     demo.mount(app, settings.demo_dir)  # /demo/, when the built demo page is there
+    app.state.publish_routes = services.PublishRoutes(app.state.hub)  # http_transport.py
+    app.add_middleware(services.PublishFastPath, routes=app.state.publish_routes)
     return app

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
 from notifyhub_protocol import OUTGOING_MESSAGE_ADAPTER, SERVER_MESSAGE_TYPES, OutgoingMessage
+from notifyhub_protocol.constructors import new_message_id
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .errors import InvalidMessageError
@@ -80,7 +80,7 @@ def _check_request(request: PublishRequest, max_recipients: int, pointer: str) -
 def stamp(draft: BaseModel) -> BaseModel:
     """Turn a validated draft into the message clients receive: add `id` and `timestamp`."""
     model = SERVER_MESSAGE_TYPES[draft.type].message_model
-    return model.model_construct(type=draft.type, id=uuid.uuid4(), timestamp=datetime.now(UTC),
+    return model.model_construct(type=draft.type, id=new_message_id(), timestamp=datetime.now(UTC),
                                  payload=draft.payload)
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from notifyhub_protocol import CloseCode
 
 from .app import create_app
+from .http_transport import NotifyhubHttpProtocol
 from .log_redaction import RedactTokens
 from .settings import Settings
 from .transport import NotifyhubWebSocketProtocol
@@ -57,7 +58,7 @@ def build_server(settings: Settings, log_level: str = "info", access_log: bool =
         ws_ping_timeout=None,  # the hub's idle sweep owns the rule (see heartbeat.py)
         ws_per_message_deflate=settings.permessage_deflate,
         loop="uvloop",
-        http="httptools",
+        http=NotifyhubHttpProtocol,
         lifespan="on",
         log_level=log_level,
         log_config=log_config(log_level),

@@ -1,9 +1,12 @@
 """The socket adapter: uvicorn's sans-I/O WebSocket protocol with what the hub needs on top.
 
-The handshake goes through the ASGI app (FastAPI routing, authentication, HTTP denials). Once
-the hub has accepted a connection it takes the connection over (`hand_over`): the ASGI task ends,
-and frames go straight from the parser to a `FrameListener`. A connection then costs no
-coroutine stack, no ASGI queue and no copy of its handshake, only what it needs to live.
+The handshake of the hub's WebSocket path goes to the app's `UpgradeGate` as soon as the request
+is parsed (`app.state.websocket_gate`): it authenticates, then calls `accept` or `deny` here, so
+a handshake costs no ASGI scope, no routing and no ASGI task. Any other path (and an app without
+a gate) goes through the ASGI app as in uvicorn. Once the hub has accepted a connection it takes
+the connection over (`hand_over`): frames go straight from the parser to a `FrameListener`. A
+connection then costs no coroutine stack, no ASGI queue and no copy of its handshake, only what
+it needs to live.
 
 Further additions, each because ASGI cannot express it:
 - activity: the loop time of the last bytes received, pongs included, for the idle timeout;
@@ -15,15 +18,22 @@ The hub finds the protocol in `scope["extensions"][EXTENSION]`.
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
+import logging
 import struct
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
+from typing import Any, Protocol
+from urllib.parse import unquote
 
 from uvicorn._types import ASGIReceiveEvent
 from uvicorn.protocols.utils import ClientDisconnected
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import STATUS_PHRASES, WebSocketsSansIOProtocol
+from websockets.datastructures import Headers
 from websockets.exceptions import InvalidState
-from websockets.http11 import Request
+from websockets.http11 import Request, Response
+
+from .eager import run_eagerly
 
 EXTENSION = "notifyhub.transport"
 
@@ -76,6 +86,42 @@ class FrameListener(Protocol):
     def connection_closed(self) -> None: ...
 
 
+class UpgradeGate(Protocol):
+    """Serves the handshake of one path without ASGI (see routes/websocket.py's WebSocketGate)."""
+
+    path: str
+
+    def upgrade(self, transport: NotifyhubWebSocketProtocol, query_string: str, headers: Mapping[str, str],
+                subprotocols: list[str]) -> None:
+        """Call exactly one of `transport.accept` or `transport.deny`, without awaiting."""
+
+
+GATE_STATE = "websocket_gate"
+"""Where the protocol finds the gate: `app.state.websocket_gate`."""
+
+
+class RequestHeaders(Mapping[str, str]):
+    """A request's headers by case-insensitive name, first value of a repeated header (as
+    Starlette's `Headers.get`)."""
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: Headers) -> None:
+        self._headers = headers
+
+    def __getitem__(self, name: str) -> str:
+        values = self._headers.get_all(name)
+        if not values:
+            raise KeyError(name)
+        return values[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers)
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+
 class _Discard:
     """Stands in for the ASGI receive queue after hand-over: uvicorn still reports events to it."""
 
@@ -121,10 +167,84 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         super().data_received(data)
 
     def handle_connect(self, event: Request) -> None:
-        super().handle_connect(event)
-        scope = getattr(self, "scope", None)
-        if scope is not None:
-            scope["extensions"][EXTENSION] = self
+        raw_path, _, query_string = event.path.partition("?")
+        gate = getattr(getattr(self.config.app, "state", None), GATE_STATE, None)
+        if gate is None or self.root_path or unquote(raw_path) != gate.path:
+            super().handle_connect(event)
+            scope = getattr(self, "scope", None)
+            if scope is not None:
+                scope["extensions"][EXTENSION] = self
+            return
+        self.request = event
+        self.response = self.conn.accept(event)
+        self.handshake_initiated = True
+        if self.response.status_code != 101:  # not a valid upgrade: websockets' own refusal
+            self.handshake_complete = self.close_sent = True
+            self.conn.send_response(self.response)
+            self.transport.write(b"".join(self.conn.data_to_send()))
+            self.transport.close()
+            return
+        subprotocols = [token.strip() for header in event.headers.get_all("Sec-WebSocket-Protocol")
+                        for token in header.split(",")]
+        try:
+            gate.upgrade(self, query_string, RequestHeaders(event.headers), subprotocols)
+        except Exception:
+            self.logger.exception("Exception while opening a WebSocket connection\n")
+            self.send_500_response()
+            self.transport.close()
+
+    def accept(self, subprotocol: str | None) -> bool:
+        """Write the 101 response (as uvicorn would for `websocket.accept`); False if the socket
+        is already closing. Logged at DEBUG, not at INFO as uvicorn does: a formatted, redacted
+        line for every connection cost about 3% of a handshake."""
+        if self.logger.isEnabledFor(logging.DEBUG):
+            self.logger.debug('%s - "WebSocket %s" [accepted]', self._client_address(), self.request.path)
+        headers = [(name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in self.default_headers]
+        if subprotocol:
+            headers.append(("Sec-WebSocket-Protocol", subprotocol))
+        del self.response.headers["Date"]
+        self.response.headers.update(headers)
+        if self.transport.is_closing():
+            return False
+        self.handshake_complete = True
+        self.conn.send_response(self.response)
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.start_keepalive()
+        return True
+
+    def deny(self, status: int, body: bytes) -> None:
+        """Refuse the handshake with an HTTP response carrying a JSON body, then close."""
+        self.logger.info('%s - "WebSocket %s" %d', self._client_address(), self.request.path, status)
+        headers = Headers([("content-length", str(len(body))), ("content-type", "application/json"),
+                           ("Date", email.utils.formatdate(usegmt=True)), ("Connection", "close")])
+        self.handshake_complete = self.close_sent = True
+        self.conn.send_response(Response(status, STATUS_PHRASES[status], headers, body))
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.transport.close()
+
+    def _client_address(self) -> str:
+        return "%s:%d" % self.client if self.client else ""
+
+    def run(self, work: Coroutine[Any, Any, None], eagerly: bool = False) -> None:
+        """Run the rest of an accepted handshake in a task uvicorn holds (and cancels at shutdown);
+        eagerly: at once, in a task only if it has to wait (see eager.py)."""
+        if eagerly:
+            run_eagerly(self._run_upgraded(work), self.tasks)
+            return
+        task = self.loop.create_task(self._run_upgraded(work))
+        task.add_done_callback(self.on_task_complete)
+        self.tasks.add(task)
+
+    async def _run_upgraded(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except BaseException as exc:
+            if not isinstance(exc, asyncio.CancelledError):
+                self.logger.exception("Exception while opening a WebSocket connection\n")
+            if self.listener is None:
+                self.transport.close()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
 
     def pause_writing(self) -> None:
         super().pause_writing()

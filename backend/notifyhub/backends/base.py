@@ -100,6 +100,10 @@ class Backend(ABC):
     """Publishing, history, cursors and presence for one hub. Methods may raise
     BackendUnavailableError; none of them waits for a client."""
 
+    waits: bool = True
+    """False when no method ever waits for I/O (the memory backend): callers may then run a
+    publish or a handshake eagerly, without a task of its own (see eager.py)."""
+
     @abstractmethod
     async def start(self, deliveries: Deliveries) -> None: ...
 

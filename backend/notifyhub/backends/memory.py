@@ -39,6 +39,8 @@ class MemoryBackend(Backend):
     """Keeps everything in this process. Epochs are per user and new at every start, since a
     restart loses every history; a user dropped by pruning also gets a new epoch next time."""
 
+    waits = False
+
     def __init__(self, settings: Settings) -> None:
         self._instance = secrets.token_urlsafe(6)
         self._created = 0

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 from notifyhub_protocol import SUBPROTOCOL, CloseCode, new_connection_established_message
 from pydantic import BaseModel
+from starlette.datastructures import QueryParams
 
 from ..auth import Identity, TokenVerifier, extract_token
 from ..backends.base import BackendUnavailableError, Replay, Since
@@ -16,7 +20,7 @@ from ..connection import Connection
 from ..errors import AuthenticationError, ConnectionLimitError, NotifyhubError
 from ..hub import Hub, encode
 from ..reader import ClientReader
-from ..transport import EXTENSION, OutgoingFrame
+from ..transport import EXTENSION, NotifyhubWebSocketProtocol, OutgoingFrame
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -44,19 +48,119 @@ async def auth_check(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@router.websocket("/api/v1/ws")
+WEBSOCKET_PATH = "/api/v1/ws"
+
+
+@router.websocket(WEBSOCKET_PATH)
 async def websocket_endpoint(websocket: WebSocket) -> None:
-    """Admit, accept and attach a connection, then hand it over to the hub (see transport.py)."""
+    """Admit, accept and attach a connection, then hand it over to the hub (see transport.py).
+
+    Under `notifyhub serve` this handshake is served by `WebSocketGate` instead, with the same
+    functions; this route serves it when the app runs under another server.
+    """
     hub: Hub = websocket.app.state.hub
-    admitted = _admit(websocket, hub)
-    if isinstance(admitted, JSONResponse):
-        await websocket.send_denial_response(admitted)
+    transport = websocket.scope["extensions"].get(EXTENSION)
+    offered = websocket.scope.get("subprotocols", [])
+    admitted = admit(hub, websocket.app.state.verifier, websocket.query_params, websocket.headers,
+                     offered, transport)
+    if isinstance(admitted, Denial):
+        await websocket.send_denial_response(JSONResponse(admitted.body, status_code=admitted.status))
         return
     connection, since = admitted
-    transport = websocket.scope["extensions"][EXTENSION]
-    offered = websocket.scope.get("subprotocols", [])
     try:
         await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
+    except BaseException:
+        await hub.detach(connection)
+        raise
+    await go_live(hub, connection, since, transport)
+
+
+class WebSocketGate:
+    """The handshake of `GET /api/v1/ws` without the ASGI round trip.
+
+    `NotifyhubWebSocketProtocol` calls `upgrade` as soon as it has parsed the request: the same
+    `admit` as the route decides (so the same 400/401/403/429 before the upgrade, the same
+    settings and metrics), the 101 is written at once, and `go_live` follows at once with the
+    memory backend (eager.py), in a task with Redis. What this skips is only the ASGI scope and
+    task, FastAPI's routing and Starlette's WebSocket object.
+    """
+
+    path = WEBSOCKET_PATH
+
+    def __init__(self, hub: Hub, verifier: TokenVerifier) -> None:
+        self._hub = hub
+        self._verifier = verifier
+
+    def upgrade(self, transport: NotifyhubWebSocketProtocol, query_string: str, headers: Mapping[str, str],
+                subprotocols: list[str]) -> None:
+        admitted = admit(self._hub, self._verifier, QueryParams(query_string), headers, subprotocols, transport)
+        if isinstance(admitted, Denial):
+            transport.deny(admitted.status, _json(admitted.body))
+            return
+        connection, since = admitted
+        if not transport.accept(SUBPROTOCOL if SUBPROTOCOL in subprotocols else None):
+            self._hub.forget(connection)
+            return
+        transport.run(go_live(self._hub, connection, since, transport), eagerly=not self._hub.backend.waits)
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    """Why a handshake is refused: the HTTP status and JSON body sent instead of the upgrade."""
+
+    status: int
+    body: dict[str, str]
+
+
+def _denied(status: int, error: NotifyhubError) -> Denial:
+    return Denial(status, {"error": error.reason, "detail": error.detail})
+
+
+def _json(body: dict) -> bytes:
+    """As Starlette's JSONResponse renders it."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+
+
+def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: Mapping[str, str],
+          offered: list[str], transport: NotifyhubWebSocketProtocol | None
+          ) -> tuple[Connection, Since | None] | Denial:
+    """Admit a handshake as a registered connection, or say why not. No I/O."""
+    settings = hub.settings
+    errors = hub.metrics.connection_errors
+    since = None
+    if "since" in query:
+        try:
+            since = Since.parse(query["since"])
+        except ValueError as exc:
+            errors.labels(reason="invalid_since").inc()
+            return _denied(400, NotifyhubError("invalid_since", str(exc)))
+    if not _origin_allowed(headers.get("origin"), settings.allowed_origins):
+        errors.labels(reason="origin_not_allowed").inc()
+        return _denied(403, NotifyhubError("origin_not_allowed", "this origin may not connect"))
+    try:
+        identity = _authenticate(verifier, headers, query, offered)
+    except AuthenticationError as exc:
+        errors.labels(reason=exc.reason).inc()
+        return _denied(401, exc)
+    if offered and SUBPROTOCOL not in offered:
+        errors.labels(reason="unsupported_subprotocol").inc()
+        return _denied(400, NotifyhubError("unsupported_subprotocol", f"offer '{SUBPROTOCOL}'"))
+    if transport is None:
+        logger.error("WebSocket served without notifyhub's protocol class; run `notifyhub serve`")
+        return _denied(500, NotifyhubError("unsupported_server", "served without notifyhub's transport"))
+    try:
+        connection = hub.open_connection(identity, transport)
+    except ConnectionLimitError as exc:
+        errors.labels(reason=exc.reason).inc()
+        return _denied(429, exc)
+    return connection, since
+
+
+async def go_live(hub: Hub, connection: Connection, since: Since | None,
+                  transport: NotifyhubWebSocketProtocol) -> None:
+    """After the 101: attach to the backend, queue `connection_established` and the replay, and
+    hand the socket over to the hub. A backend that is down closes with TRY_AGAIN_LATER."""
+    try:
         replay = await hub.attach(connection, since)
     except BackendUnavailableError:
         logger.warning("backend unavailable; asking the client to come back later")
@@ -72,42 +176,6 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
                       head_seq=replay.state.last_seq)
     connection.start()
     transport.hand_over(ClientReader(connection, hub))
-
-
-def _admit(websocket: WebSocket, hub: Hub) -> tuple[Connection, Since | None] | JSONResponse:
-    """Admit the handshake as a registered connection, or say why not as an HTTP response."""
-    settings = hub.settings
-    errors = hub.metrics.connection_errors
-    since = None
-    if "since" in websocket.query_params:
-        try:
-            since = Since.parse(websocket.query_params["since"])
-        except ValueError as exc:
-            errors.labels(reason="invalid_since").inc()
-            return _denial(400, NotifyhubError("invalid_since", str(exc)))
-    if not _origin_allowed(websocket.headers.get("origin"), settings.allowed_origins):
-        errors.labels(reason="origin_not_allowed").inc()
-        return _denial(403, NotifyhubError("origin_not_allowed", "this origin may not connect"))
-    offered = websocket.scope.get("subprotocols", [])
-    try:
-        identity = _authenticate(websocket.app.state.verifier, websocket.headers,
-                                 websocket.query_params, offered)
-    except AuthenticationError as exc:
-        errors.labels(reason=exc.reason).inc()
-        return _denial(401, exc)
-    if offered and SUBPROTOCOL not in offered:
-        errors.labels(reason="unsupported_subprotocol").inc()
-        return _denial(400, NotifyhubError("unsupported_subprotocol", f"offer '{SUBPROTOCOL}'"))
-    transport = websocket.scope["extensions"].get(EXTENSION)
-    if transport is None:
-        logger.error("WebSocket served without notifyhub's protocol class; run `notifyhub serve`")
-        return _denial(500, NotifyhubError("unsupported_server", "served without notifyhub's transport"))
-    try:
-        connection = hub.open_connection(identity, transport)
-    except ConnectionLimitError as exc:
-        errors.labels(reason=exc.reason).inc()
-        return _denial(429, exc)
-    return connection, since
 
 
 def _established(connection: Connection, hub: Hub, replay: Replay) -> BaseModel:
