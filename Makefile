@@ -9,13 +9,15 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install codegen codegen-check run demo test test-python test-frontend clean bench bench-quick
+.PHONY: help install codegen codegen-check run demo test test-python test-frontend clean bench bench-quick soak
 
 help:
 	@echo "make run            start the hub on http://$(HOST):$(PORT) with a development secret"
 	@echo "make test           run every test (Python and frontend)"
 	@echo "make codegen        regenerate generated/ from schemas/"
 	@echo "make codegen-check  fail if generated/ differs from what schemas/ produce"
+	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~10 min)"
+	@echo "make soak           10 minutes of traffic to 1,000 connections; fails unless memory stays flat"
 
 $(PY_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,3 +65,8 @@ bench: install
 bench-quick: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench --size quick
+
+# Ten minutes of steady traffic to 1,000 connections; fails unless memory stays flat (not in `make test`).
+soak: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.soak --minutes 10 --connections 1000

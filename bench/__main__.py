@@ -1,4 +1,5 @@
-"""python -m bench [--size quick|full|smoke] [--scenarios ABCDEFG] [--peers ...] [--write-md] [--pyspy]
+"""python -m bench [--size quick|full|smoke] [--scenarios ABCDEFG] [--peers ...] [--baseline DIR] [--write-md]
+                 [--pyspy]
 
 Runs the scenarios with notifyhub and the peers side by side, writes <out>/<size>.json and
 <out>/<size>.png, prints the tables, and with --write-md puts them into BENCHMARKS.md. Exits 1 when
@@ -34,6 +35,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", choices=list(SIZES), default="quick")
     parser.add_argument("--scenarios", default=runner.ALL_SCENARIOS, help="letters of the scenarios to run")
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated: " + ", ".join(PEERS))
+    parser.add_argument("--baseline", type=Path, metavar="SOURCE",
+                        help="also run the hub built from this source tree (its backend/ and generated/), "
+                             "as column notifyhub-baseline, in scenarios A-E")
     parser.add_argument("--out", type=Path, default=project_root() / "bench" / "results")
     parser.add_argument("--write-md", action="store_true", help="update BENCHMARKS.md with the tables")
     parser.add_argument("--pyspy", action="store_true",
@@ -48,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     context = RunContext(Recorder(), args.out / "tmp" / args.size,
                          args.out / "tmp" / "profiles" / args.size if args.pyspy else None)
     started = time.monotonic()
-    runner.run(sizes, peers, set(args.scenarios.upper()), context, log=lambda line: print(line, flush=True))
+    runner.run(sizes, peers, set(args.scenarios.upper()), context, log=lambda line: print(line, flush=True),
+               baseline=args.baseline)
     results = {"meta": meta(args, sizes, time.monotonic() - started), **context.recorder.as_dict()}
     name = f"{args.size}-pyspy" if args.pyspy else args.size
     numbers_dir = args.out / "tmp" if args.pyspy else args.out  # profiled numbers are not for the table

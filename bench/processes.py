@@ -21,7 +21,9 @@ READY_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
 HOST = "127.0.0.1"
 
-PEER_READY = re.compile(rb"listening ws=(\d+) http=(\d+)")
+PEER_READY = re.compile(rb"listening ws=(\d+) http=(\d+)(?: ws_path=(\S+))?")
+"""A peer's ready line; `ws_path` when its WebSocket is not at /api/v1/ws (python-socketio)."""
+WS_PATH = "/api/v1/ws"
 UVICORN_READY = re.compile(rb"Uvicorn running on http://127\.0\.0\.1:(\d+)")
 
 
@@ -31,6 +33,7 @@ class Server:
     process: subprocess.Popen
     ws_port: int
     http_port: int
+    ws_path: str = WS_PATH
 
     @property
     def pid(self) -> int:
@@ -38,7 +41,7 @@ class Server:
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{HOST}:{self.ws_port}/api/v1/ws"
+        return f"ws://{HOST}:{self.ws_port}{self.ws_path}"
 
     @property
     def http_url(self) -> str:
@@ -61,8 +64,8 @@ def running_server(name: str, command: list[str], env: dict[str, str], log_path:
         process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, preexec_fn=pinned_to(cpus), cwd=project_root())
         try:
-            ws_port, http_port = _wait_for_ports(process, log_path)
-            server = Server(name, process, ws_port, http_port)
+            ws_port, http_port, ws_path = _wait_for_ports(process, log_path)
+            server = Server(name, process, ws_port, http_port, ws_path)
             for port in {ws_port, http_port}:
                 _wait_for_answer(port)
             yield server
@@ -70,14 +73,14 @@ def running_server(name: str, command: list[str], env: dict[str, str], log_path:
             stop(process)
 
 
-def _wait_for_ports(process: subprocess.Popen, log_path: Path) -> tuple[int, int]:
+def _wait_for_ports(process: subprocess.Popen, log_path: Path) -> tuple[int, int, str]:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         output = log_path.read_bytes()
         if match := PEER_READY.search(output):
-            return int(match[1]), int(match[2])
+            return int(match[1]), int(match[2]), (match[3] or WS_PATH.encode()).decode()
         if match := UVICORN_READY.search(output):
-            return int(match[1]), int(match[1])
+            return int(match[1]), int(match[1]), WS_PATH
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{output.decode(errors='replace')}")
         time.sleep(0.05)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import traceback
+from pathlib import Path
 
 from bench.loadclient import LoadClientError
 from bench.processes import running_redis
@@ -17,10 +18,11 @@ FANOUT_SCENARIOS = {"A", "B", "C", "D", "E"}
 ALL_SCENARIOS = "ABCDEFG"
 
 
-def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext, log=print) -> None:
+def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext, log=print,
+        baseline: Path | None = None) -> None:
     for round_ in range(sizes.rounds):
         if scenarios & FANOUT_SCENARIOS:
-            servers = rotated(compared(peers, NOTIFYHUB_IN_PROCESS), round_)
+            servers = rotated(compared(peers, NOTIFYHUB_IN_PROCESS, baseline), round_)
             for n in sizes.fanout_sizes:
                 for spec in servers:
                     log(f"round {round_ + 1}/{sizes.rounds}: {spec.name} with {n} connections")

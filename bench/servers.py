@@ -6,6 +6,7 @@ same JWT secret and service key (the peers ignore both), and listens on a free l
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +42,25 @@ NOTIFYHUB_IN_PROCESS = ServerSpec("notifyhub", (PYTHON, "-m", "bench.notifyhub_i
 
 PEERS = {
     "fastapi-manager": ServerSpec("fastapi-manager", (PYTHON, "-m", "bench.peers.fastapi_manager")),
+    "socketio": ServerSpec("socketio", (PYTHON, "-m", "bench.peers.socketio_server")),
     "websockets": ServerSpec("websockets", (PYTHON, "-m", "bench.peers.websockets_broadcast")),
     "node-ws": ServerSpec("node-ws", ("node", str(project_root() / "bench" / "peers" / "node_ws.mjs"))),
 }
 
 
-def compared(peer_names: list[str], hub: ServerSpec = NOTIFYHUB) -> list[ServerSpec]:
-    """notifyhub first, then the named peers, in the order given."""
-    return [hub, *(PEERS[name] for name in peer_names)]
+def baseline(source: Path) -> ServerSpec:
+    """The in-process hub built from another source tree (`--baseline`), e.g. the last commit:
+
+        mkdir /tmp/before && git archive HEAD backend generated | tar -x -C /tmp/before
+
+    It runs in the same run as the working tree, so a change is measured side by side.
+    """
+    path = os.pathsep.join(str(source / part) for part in ("backend", "generated/python"))
+    return NOTIFYHUB_IN_PROCESS.with_env("notifyhub-baseline", PYTHONPATH=path)
+
+
+def compared(peer_names: list[str], hub: ServerSpec = NOTIFYHUB, baseline_source: Path | None = None
+             ) -> list[ServerSpec]:
+    """notifyhub first (and its baseline, if any), then the named peers, in the order given."""
+    before = [baseline(baseline_source)] if baseline_source is not None else []
+    return [hub, *before, *(PEERS[name] for name in peer_names)]

@@ -31,15 +31,19 @@ export class ConnectionPool {
   }
 
   connect(wsUrl, { user, token, query = "" }, timeoutMs) {
+    const engineIO = wsUrl.includes(ENGINE_IO_PATH);
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${wsUrl}?token=${token}${query}`, { perMessageDeflate: false, skipUTF8Validation: true });
+      const url = `${wsUrl}?${engineIO ? "EIO=4&transport=websocket&" : ""}token=${token}${query}`;
+      const socket = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
       const connection = { socket, user, established: null, closeCode: null };
       const timer = setTimeout(() => {
         socket.terminate();
         reject(new Error("no connection_established in time"));
       }, timeoutMs);
-      socket.on("message", (data) => {
+      socket.on("message", (raw) => {
         const now = performance.now();
+        const data = engineIO ? engineIOEvent(socket, raw) : raw;
+        if (data === null) return;
         if (connection.established === null) {
           connection.established = JSON.parse(data);
           clearTimeout(timer);
@@ -76,4 +80,20 @@ export class ConnectionPool {
     this.connections = [];
     return { closed, closedByServer };
   }
+}
+
+// python-socketio's peer speaks Engine.IO 4 / Socket.IO 5 over a plain WebSocket: answer the open
+// packet by joining the default namespace and every ping with a pong; an event
+// `42["message",<frame>]` yields <frame>, the same JSON the other servers send.
+const ENGINE_IO_PATH = "/socket.io/";
+const EVENT_PREFIX = Buffer.from('42["message",');
+
+/** The frame in an Engine.IO packet, or null for a control packet (answered here). */
+function engineIOEvent(socket, packet) {
+  if (packet[0] === 0x30) socket.send("40"); // "0": open -> connect to "/"
+  else if (packet[0] === 0x32) socket.send("3"); // "2": ping -> pong
+  else if (packet.subarray(0, EVENT_PREFIX.length).equals(EVENT_PREFIX)) {
+    return packet.subarray(EVENT_PREFIX.length, packet.length - 1);
+  }
+  return null;
 }

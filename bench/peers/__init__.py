@@ -2,7 +2,9 @@
 
 Every peer:
 
-- listens on 127.0.0.1 (port from `--port`, 0 for any) and prints `listening ws=<port> http=<port>`;
+- listens on 127.0.0.1 (port from `--port`, 0 for any) and prints `listening ws=<port> http=<port>`
+  (followed by ` ws_path=<path>` when its WebSocket is not at `/api/v1/ws`: python-socketio's is at
+  `/socket.io/`, where the load client speaks Engine.IO);
 - accepts a WebSocket at `/api/v1/ws?token=<jwt>`; the token's `user_id` claim names the user (peers
   read it without checking the signature; notifyhub verifies it), and the first frame it sends is
   `{"type": "connection_established", ...}`;

@@ -27,20 +27,23 @@ def established(user_id: str) -> str:
 
 def encode(message: dict[str, Any]) -> str:
     """The frame every receiver of message gets: the message with `id` and `timestamp`, as JSON."""
-    return json.dumps({"type": message["type"], "id": str(uuid.uuid4()),
-                       "timestamp": datetime.now(UTC).isoformat(), "payload": message["payload"]},
-                      separators=COMPACT)
+    return json.dumps(stamped(message), separators=COMPACT)
+
+
+def stamped(message: dict[str, Any]) -> dict[str, Any]:
+    return {"type": message["type"], "id": str(uuid.uuid4()), "timestamp": datetime.now(UTC).isoformat(),
+            "payload": message["payload"]}
 
 
 def notification(text: str) -> dict[str, Any]:
     return {"type": "notification", "payload": {"title": "t", "message": text, "level": "info"}}
 
 
-def in_process_sends(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def in_process_sends(body: dict[str, Any], encoder=encode) -> Iterator[tuple[str, Any]]:
     """(user_id, frame) for each send a `POST /bench/send_to_user` body asks for."""
     phase = body["phase"]
     for index, user_id in enumerate(body["targets"]):
-        yield user_id, encode(notification(f"{phase}:{index}"))
+        yield user_id, encoder(notification(f"{phase}:{index}"))
 
 
 def bound_socket(port: int) -> socket.socket:
@@ -52,8 +55,9 @@ def bound_socket(port: int) -> socket.socket:
     return sock
 
 
-def announce(ws_port: int, http_port: int) -> None:
-    print(f"listening ws={ws_port} http={http_port}", flush=True)
+def announce(ws_port: int, http_port: int, ws_path: str | None = None) -> None:
+    """The ready line the harness waits for; ws_path when the WebSocket is not at /api/v1/ws."""
+    print(f"listening ws={ws_port} http={http_port}" + (f" ws_path={ws_path}" if ws_path else ""), flush=True)
 
 
 def port_argument() -> int:

@@ -5,6 +5,7 @@ These tests assert what the harness delivered and checked, never how fast anythi
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -16,7 +17,8 @@ from bench.__main__ import main
 from bench.sizes import SIZES
 
 SMOKE = SIZES["smoke"]
-PEERS = ["fastapi-manager", "websockets", "node-ws"]
+PEERS = ["fastapi-manager", "websockets", "node-ws"] + (["socketio"] if importlib.util.find_spec("socketio") else [])
+"""python-socketio comes with the `bench` extra (`make bench`), not with `make test`'s install."""
 ANOMALIES = ("lost", "duplicates", "reordered", "misrouted", "stale", "seqErrors", "publishFailures")
 
 
