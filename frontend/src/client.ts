@@ -78,15 +78,6 @@ import {
 } from "./types.js";
 
 
-export {
-  DEFAULT_CLIENT_OPTIONS,
-  type ClientOptions,
-  type ConnectionState,
-  type StateChange,
-  type StateListener,
-  type TokenSource,
-};
-
 type StoredHandler = (payload: unknown, message: ServerMessage) => void;
 
 export class NotifyhubClient {

@@ -1,14 +1,13 @@
 /** notifyhub's browser client. React bindings: `@hailango/notifyhub-client/react`. */
+export { NotifyhubClient, createClient } from "./client.js";
 export {
   DEFAULT_CLIENT_OPTIONS,
-  NotifyhubClient,
-  createClient,
   type ClientOptions,
   type ConnectionState,
   type StateChange,
   type StateListener,
   type TokenSource,
-} from "./client.js";
+} from "./options.js";
 export { getWebSocketClient } from "./shared.js";
 export { backoffCeiling, backoffDelay, type BackoffOptions } from "./backoff.js";
 export { StopReason, closeCodeName, decideAfterClose, type CloseDecision } from "./closePolicy.js";

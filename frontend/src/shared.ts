@@ -3,7 +3,8 @@
  * Prefer `createClient` where you can: a module-level instance outlives tests and hides its
  * lifecycle. Tests, and apps talking to two hubs, create their own.
  */
-import { createClient, type ClientOptions, type NotifyhubClient } from "./client.js";
+import { createClient, type NotifyhubClient } from "./client.js";
+import type { ClientOptions } from "./options.js";
 
 let shared: NotifyhubClient | undefined;
 

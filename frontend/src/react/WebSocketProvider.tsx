@@ -1,6 +1,7 @@
 /** Gives its children a notifyhub client and keeps it connected while mounted. */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { createClient, type ClientOptions, type NotifyhubClient, type TokenSource } from "../client.js";
+import { createClient, type NotifyhubClient } from "../client.js";
+import type { ClientOptions, TokenSource } from "../options.js";
 import { WebSocketContext, type WebSocketContextValue } from "./context.js";
 
 export interface WebSocketProviderProps {

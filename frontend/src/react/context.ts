@@ -1,6 +1,7 @@
 /** The React context the provider fills and the hooks read. */
 import { createContext } from "react";
-import type { NotifyhubClient, TokenSource } from "../client.js";
+import type { NotifyhubClient } from "../client.js";
+import type { TokenSource } from "../options.js";
 
 export interface WebSocketContextValue {
   readonly client: NotifyhubClient;

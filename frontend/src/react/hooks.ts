@@ -1,6 +1,7 @@
 /** Hooks over the provider's client. */
 import { useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore } from "react";
-import type { ConnectionState, NotifyhubClient, TokenSource } from "../client.js";
+import type { NotifyhubClient } from "../client.js";
+import type { ConnectionState, TokenSource } from "../options.js";
 import { NotifyhubClientError } from "../errors.js";
 import type { ReadState } from "../readState.js";
 import type { MessageHandler, MessageHandlers, ServerMessageType } from "../types.js";

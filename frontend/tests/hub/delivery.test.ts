@@ -7,13 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
-import {
-  createClient,
-  type ClientOptions,
-  type ConnectionState,
-  type NotifyhubClient,
-  type TokenSource,
-} from "../../src/client.js";
+import { createClient, type NotifyhubClient } from "../../src/client.js";
+import type { ClientOptions, ConnectionState, TokenSource } from "../../src/options.js";
 import type { ReadState } from "../../src/readState.js";
 import type { MessageOf, ServerMessageType } from "../../src/types.js";
 import { Hub, NOTIFYHUB, freePort, hubAvailable, mintToken } from "../support/hub.js";

@@ -6,13 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
-import {
-  createClient,
-  type ClientOptions,
-  type NotifyhubClient,
-  type StateChange,
-  type TokenSource,
-} from "../../src/client.js";
+import { createClient, type NotifyhubClient } from "../../src/client.js";
+import type { ClientOptions, StateChange, TokenSource } from "../../src/options.js";
 import { CloseCode, SERVER_MESSAGE_TYPES, type PayloadOf, type ServerMessage } from "../../src/types.js";
 import { Hub, NOTIFYHUB, freePort, hubAvailable, mintToken } from "../support/hub.js";
 import { bookReady, notification, ocrProgress } from "../support/messages.js";

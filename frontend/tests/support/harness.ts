@@ -1,6 +1,7 @@
 /** A client wired to fakes: FakeWebSocket, a spy logger, a fake fetch, online and visibility targets. */
 import { vi } from "vitest";
-import { createClient, type ClientOptions, type NotifyhubClient, type StateChange } from "../../src/client.js";
+import { createClient, type NotifyhubClient } from "../../src/client.js";
+import type { ClientOptions, StateChange } from "../../src/options.js";
 import type { FetchLike } from "../../src/environment.js";
 import { FakeWebSocket } from "./fakeWebSocket.js";
 

@@ -3,7 +3,7 @@
  * acknowledged after the handlers ran (coalesced), and the read state that drives an unread badge.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_CLIENT_OPTIONS } from "../../src/client.js";
+import { DEFAULT_CLIENT_OPTIONS } from "../../src/options.js";
 import type { ServerMessage } from "../../src/types.js";
 import { FakeWebSocket } from "../support/fakeWebSocket.js";
 import { HUB_URL, harness, settle, type Harness } from "../support/harness.js";
