@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from ..auth import verify_service_key
 from ..backends.base import BackendUnavailableError
 from ..errors import AuthenticationError, InvalidMessageError
 from ..hub import Hub
 from ..publishing import BatchPublishRequest, PublishRequest, parse_batch_request, parse_publish_request, stamp
+from . import render_json
 
 router = APIRouter()
 
@@ -38,9 +39,7 @@ class Answer:
         return JSONResponse(self.body, status_code=self.status, headers=self.headers or None)
 
     def rendered(self) -> bytes:
-        """The body as Starlette's JSONResponse renders it."""
-        return json.dumps(self.body, ensure_ascii=False, allow_nan=False, indent=None,
-                          separators=(",", ":")).encode()
+        return render_json(self.body)
 
     def raw_headers(self, content_length: int) -> list[tuple[bytes, bytes]]:
         """The response headers as Starlette's JSONResponse sends them, for a rendered body."""
@@ -70,30 +69,14 @@ def _unavailable(exc: BackendUnavailableError) -> Answer:
     return Answer(503, {"error": exc.reason, "detail": exc.detail}, {"Retry-After": "1"})
 
 
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None as soon as it exceeds limit bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def _answer_route(request: Request, answer) -> JSONResponse:
-    """The FastAPI side of a publish route: authorize, read the body, and let `answer` decide."""
+async def _answer_route(request: Request, path: str) -> JSONResponse:
+    """A publish route under FastAPI: the same answer as `PublishRoutes` gives."""
     hub: Hub = request.app.state.hub
-    if (refusal := refuse_service_key(hub, request.headers.get("authorization", ""))) is not None:
-        return refusal.response()
-    limit = hub.settings.max_publish_bytes
-    body = await _read_body(request, limit)
-    if body is None:
-        return too_large(limit).response()
-    return (await answer(hub, body)).response()
+    body = await _receive_body(request.receive, hub.settings.max_publish_bytes,
+                               request.headers.get("content-length"))
+    if body is _DISCONNECTED:
+        raise ClientDisconnect()
+    return (await answer_request(hub, path, request.headers.get("authorization", ""), body)).response()
 
 
 @router.post("/api/v1/messages", status_code=202, responses=PUBLISH_RESPONSES,
@@ -101,7 +84,7 @@ async def _answer_route(request: Request, answer) -> JSONResponse:
                  "schema": PublishRequest.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
 async def publish(request: Request) -> JSONResponse:
     """Validate a message against its schema and deliver it to users' connections or to all."""
-    return await _answer_route(request, answer_publish)
+    return await _answer_route(request, "/api/v1/messages")
 
 
 @router.post("/api/v1/messages/batch", status_code=202, responses=PUBLISH_RESPONSES,
@@ -113,7 +96,7 @@ async def publish_batch(request: Request) -> JSONResponse:
     All or nothing for validation: one invalid message refuses the whole batch with 422.
     Messages queued for one connection in a batch are written to it in one system call.
     """
-    return await _answer_route(request, answer_batch)
+    return await _answer_route(request, "/api/v1/messages/batch")
 
 
 async def answer_publish(hub: Hub, body: bytes) -> Answer:
@@ -145,6 +128,10 @@ async def answer_batch(hub: Hub, body: bytes) -> Answer:
     return Answer(202, {"results": results})
 
 
+ANSWERS = {"/api/v1/messages": answer_publish, "/api/v1/messages/batch": answer_batch}
+"""The publish routes' answers, by path, once a request is authorized and read."""
+
+
 async def _deliver(hub: Hub, publish_request: PublishRequest) -> dict[str, Any]:
     message = stamp(publish_request.message)
     if publish_request.broadcast:
@@ -158,6 +145,15 @@ def _invalid(exc: InvalidMessageError) -> Answer:
     return Answer(422, {"error": "invalid_message", "detail": exc.detail, "errors": exc.errors})
 
 
+async def answer_request(hub: Hub, path: str, authorization: str, body: bytes | None) -> Answer:
+    """The answer to `POST path`; body is None when it was longer than `max_publish_bytes`."""
+    if (refusal := refuse_service_key(hub, authorization)) is not None:
+        return refusal
+    if body is None:
+        return too_large(hub.settings.max_publish_bytes)
+    return await ANSWERS[path](hub, body)
+
+
 class PublishRoutes:
     """The two publish routes as plain functions of (authorization, body): what `PublishFastPath`
     and notifyhub's HTTP protocol (http_transport.py) answer without FastAPI."""
@@ -165,18 +161,13 @@ class PublishRoutes:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.max_body_bytes = hub.settings.max_publish_bytes
-        self._answers = {"/api/v1/messages": answer_publish, "/api/v1/messages/batch": answer_batch}
 
     def serves(self, path: str) -> bool:
-        return path in self._answers
+        return path in ANSWERS
 
     async def answer(self, path: str, authorization: str, body: bytes | None) -> Answer:
         """The answer to `POST path`; body is None when it was longer than `max_body_bytes`."""
-        if (refusal := refuse_service_key(self.hub, authorization)) is not None:
-            return refusal
-        if body is None:
-            return too_large(self.max_body_bytes)
-        return await self._answers[path](self.hub, body)
+        return await answer_request(self.hub, path, authorization, body)
 
 
 class PublishFastPath:
@@ -216,7 +207,7 @@ class PublishFastPath:
 _DISCONNECTED = object()
 
 
-async def _receive_body(receive, limit: int, declared: bytes | None):
+async def _receive_body(receive, limit: int, declared: bytes | str | None):
     """The body from ASGI `receive`; None once it exceeds limit, _DISCONNECTED if the client left."""
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from ..errors import AuthenticationError, ConnectionLimitError, NotifyhubError
 from ..hub import Hub, encode
 from ..reader import ClientReader
 from ..transport import EXTENSION, NotifyhubWebSocketProtocol, OutgoingFrame
+from . import render_json
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -95,7 +95,7 @@ class WebSocketGate:
                 subprotocols: list[str]) -> None:
         admitted = admit(self._hub, self._verifier, QueryParams(query_string), headers, subprotocols, transport)
         if isinstance(admitted, Denial):
-            transport.deny(admitted.status, _json(admitted.body))
+            transport.deny(admitted.status, render_json(admitted.body))
             return
         connection, since = admitted
         if not transport.accept(SUBPROTOCOL if SUBPROTOCOL in subprotocols else None):
@@ -114,11 +114,6 @@ class Denial:
 
 def _denied(status: int, error: NotifyhubError) -> Denial:
     return Denial(status, {"error": error.reason, "detail": error.detail})
-
-
-def _json(body: dict) -> bytes:
-    """As Starlette's JSONResponse renders it."""
-    return json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
 
 
 def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: Mapping[str, str],
