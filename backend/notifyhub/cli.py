@@ -66,6 +66,8 @@ def serve(args: argparse.Namespace) -> int:
             overrides["jwt_secret"] = DEV_JWT_SECRET
         if not env.get("NOTIFYHUB_SERVICE_KEYS"):
             overrides["service_keys"] = [DEV_SERVICE_KEY]
+        if not env.get("NOTIFYHUB_OPERATIONS_PUBLIC"):
+            overrides["operations_public"] = True  # the demo page reads the stats
         if not env.get("NOTIFYHUB_DEMO_DIR") and (DEV_DEMO_DIR / "index.html").is_file():
             overrides["demo_dir"] = DEV_DEMO_DIR
     settings = _settings(**overrides)

@@ -25,12 +25,68 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Protocol
 
 from notifyhub_protocol import CloseCode
 
 from .auth import Identity
-from .transport import NotifyhubWebSocketProtocol, OutgoingFrame
+from .wire import OutgoingFrame
+
+
+SOCKET_EXTENSION = "notifyhub.socket"
+"""Where an ASGI server that implements `Socket` puts it in a WebSocket scope's `extensions`."""
+
+
+class FlowListener(Protocol):
+    """Told when the socket's write buffer crosses its high or low water mark."""
+
+    def writing_paused(self) -> None: ...
+
+    def writing_resumed(self) -> None: ...
+
+
+class FrameListener(Protocol):
+    """Takes a connection's frames once the hub has taken the connection over."""
+
+    def frame_received(self, text: str | None, data: bytes | None) -> None: ...
+
+    def connection_closed(self) -> None: ...
+
+
+class Socket(Protocol):
+    """What the hub needs of an accepted WebSocket. `notifyhub.server` implements it on uvicorn;
+    tests can implement it with a fake."""
+
+    flow_listener: FlowListener | None
+
+    @property
+    def last_received(self) -> float:
+        """Loop time of the last bytes from the peer, pongs included."""
+
+    @property
+    def can_write(self) -> bool:
+        """True while the handshake is done, no close was sent and the buffer is below high water."""
+
+    @property
+    def closed(self) -> bool: ...
+
+    def write_frames(self, frames: Sequence[OutgoingFrame]) -> None:
+        """Write text frames, in order, in one system call."""
+
+    def close_now(self, code: int, reason: str, abort_after: float) -> None:
+        """Send a close frame after what is written; drop the socket if the peer has not answered
+        within abort_after seconds. Safe to call more than once."""
+
+    def pause_reading_for(self, seconds: float) -> None:
+        """Read nothing from the peer for this long (its bytes wait in the kernel)."""
+
+    def hand_over(self, listener: FrameListener) -> None:
+        """Deliver the connection's frames (and its end) to listener from now on."""
+
+
+MIN_THROTTLE_SECONDS = 0.05
+"""Shortest pause of a flooding client's socket: shorter ones would cost more wake-ups than reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +135,16 @@ class FlushRound:
 class Connection:
     """A WebSocket connection the hub delivers to. Methods are not thread-safe; call on the loop."""
 
-    __slots__ = ("id", "identity", "_transport", "_limits", "_loop", "_owner", "_queue",
+    __slots__ = ("id", "identity", "_socket", "_limits", "_loop", "_owner", "_queue",
                  "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
                  "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_held_bytes",
                  "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete")
 
-    def __init__(self, identity: Identity, transport: NotifyhubWebSocketProtocol,
+    def __init__(self, identity: Identity, socket: Socket,
                  limits: ConnectionLimits, flush_round: FlushRound, owner: ConnectionOwner) -> None:
         self.id = uuid.uuid4()
         self.identity = identity
-        self._transport = transport
+        self._socket = socket
         self._limits = limits
         self._loop = asyncio.get_running_loop()
         self._owner = owner
@@ -119,11 +175,11 @@ class Connection:
     @property
     def last_received(self) -> float:
         """Loop time of the last bytes from the client, protocol pongs included."""
-        return self._transport.last_received
+        return self._socket.last_received
 
     @property
     def closing(self) -> bool:
-        return self.close_code is not None or self._transport.closed
+        return self.close_code is not None or self._socket.closed
 
     def enqueue(self, frame: OutgoingFrame) -> bool:
         """Queue a frame; False if the connection is closing or was just cut off as slow."""
@@ -214,7 +270,7 @@ class Connection:
     def start(self) -> None:
         """Begin writing (after the handshake) and arm the token-expiry close."""
         self._started = True
-        self._transport.flow_listener = self
+        self._socket.flow_listener = self
         delay = (self.identity.expires_at - datetime.now(UTC)).total_seconds()
         self._expiry = self._loop.call_later(max(delay, 0), self.close, CloseCode.TOKEN_EXPIRED,
                                              "token expired")
@@ -223,12 +279,12 @@ class Connection:
     def flush(self) -> None:
         """Write everything queued, if the socket takes writes; else wait for `writing_resumed`."""
         self._flush_pending = False
-        if not self._transport.can_write:
+        if not self._socket.can_write:
             return
         if self._queue:
             frames, self._queue, self._queued_bytes = self._queue, [], 0
-            self._transport.write_frames(frames)
-        if self._backlog is not None and self._transport.can_write:
+            self._socket.write_frames(frames)
+        if self._backlog is not None and self._socket.can_write:
             self._continue_replay()
 
     def writing_paused(self) -> None:
@@ -254,6 +310,12 @@ class Connection:
         self._tokens -= 1
         return True
 
+    def throttle(self) -> None:
+        """Stop reading the client until its next frame would be allowed: a flood then waits in
+        the kernel (and fills the client's own send buffer) instead of costing the hub CPU."""
+        wait = (1 - self._tokens) / self._limits.frames_per_second
+        self._socket.pause_reading_for(max(wait, MIN_THROTTLE_SECONDS))
+
     def close(self, code: int, reason: str = "") -> None:
         """Write what is queued, then a close frame. Idempotent; never awaits."""
         if self.close_code is not None:
@@ -261,7 +323,7 @@ class Connection:
         self.close_code = code
         self.flush()
         self._stop_timers()
-        self._transport.close_now(code, reason, abort_after=self._limits.write_timeout_seconds)
+        self._socket.close_now(code, reason, abort_after=self._limits.write_timeout_seconds)
         self._owner.connection_closing(self)
 
     def _force_close(self, code: CloseCode, reason: str) -> None:
@@ -279,4 +341,4 @@ class Connection:
         """Forget everything queued and every timer (the socket is gone)."""
         self._stop_timers()
         self._queue, self._queued_bytes, self._held, self._backlog = [], 0, None, None
-        self._transport.flow_listener = None
+        self._socket.flow_listener = None

@@ -19,6 +19,13 @@ class FrameError:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+MAX_REPORTED_ERRORS = 10
+"""Field errors listed in one error answer; the rest are counted (`omitted`). A frame with 40,000
+bad fields must not buy an answer larger than itself."""
+MAX_POINTER_CHARS = 200
+MAX_ERROR_MESSAGE_CHARS = 200
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -54,16 +61,31 @@ def parse_client_frame(text: str | None, data: bytes | None, max_depth: int) -> 
         return FrameError(ErrorCode.INVALID_JSON, reason)
     if json_depth(document, max_depth) > max_depth:
         return FrameError(ErrorCode.INVALID_JSON, f"the frame nests deeper than {max_depth} levels")
+    if "\\u" in text and _has_lone_surrogate(document):
+        return FrameError(ErrorCode.INVALID_JSON, "the frame has a \\u escape of a lone surrogate, "
+                          "which is not a Unicode character")
     if not isinstance(document, dict) or not isinstance(document.get("type"), str):
         return FrameError(ErrorCode.INVALID_MESSAGE, "a frame is a JSON object with a string 'type'")
     if document["type"] not in CLIENT_FRAME_TYPES:
-        return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type '{document['type'][:64]}'",
+        return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type '{_cut(document['type'], 64)}'",
                           {"known_types": sorted(CLIENT_FRAME_TYPES)})
     try:
         return CLIENT_FRAME_ADAPTER.validate_json(text, strict=True).root
     except ValidationError as exc:
-        return FrameError(ErrorCode.INVALID_MESSAGE, "the frame does not match its schema",
-                          {"errors": pointer_errors(exc, ROOT)})
+        details: dict[str, Any] = {"errors": pointer_errors(exc, ROOT)}
+        if omitted := omitted_errors(exc):
+            details["omitted"] = omitted
+        return FrameError(ErrorCode.INVALID_MESSAGE, "the frame does not match its schema", details)
+
+
+def _has_lone_surrogate(document: Any) -> bool:
+    """Whether a decoded document holds a string (or key) that cannot be encoded as UTF-8: only a
+    `\\ud800`-style escape in the JSON text can produce one."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def json_pointer(location: tuple[str | int, ...]) -> str:
@@ -83,15 +105,27 @@ def pointer_errors(exc: ValidationError, union_field: str) -> list[dict[str, Any
     document, so it is left out of the pointer; an unknown tag is reported at the `type` field.
     """
     result = []
-    for error in exc.errors(include_url=False, include_context=False, include_input=False):
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    for error in errors[:MAX_REPORTED_ERRORS]:
         location = list(error["loc"])
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             location.append("type")
         else:
             location = _without_tags(location, union_field)
-        result.append({"pointer": json_pointer(tuple(location)), "message": error["msg"],
-                       "type": error["type"]})
+        result.append({"pointer": _cut(json_pointer(tuple(location)), MAX_POINTER_CHARS),
+                       "message": _cut(error["msg"], MAX_ERROR_MESSAGE_CHARS), "type": error["type"]})
     return result
+
+
+def omitted_errors(exc: ValidationError) -> int:
+    """How many of exc's errors `pointer_errors` leaves out."""
+    return max(exc.error_count() - MAX_REPORTED_ERRORS, 0)
+
+
+def _cut(text: str, limit: int) -> str:
+    """text, at most limit characters (an ellipsis marks a cut), and encodable as UTF-8."""
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _without_tags(location: list[str | int], union_field: str) -> list[str | int]:

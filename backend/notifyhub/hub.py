@@ -15,38 +15,19 @@ import time
 from collections.abc import Iterator
 from uuid import UUID
 
-from notifyhub_protocol import SERVER_MESSAGE_TYPES, CloseCode, new_read_receipt_message
+from notifyhub_protocol import CloseCode, new_read_receipt_message
 from pydantic import BaseModel
 
 from .auth import Identity
 from .backends.base import Backend, BackendUnavailableError, Replay, Since
-from .connection import Connection, ConnectionLimits, FlushRound
+from .connection import Connection, ConnectionLimits, FlushRound, Socket
 from .errors import ConnectionLimitError
 from .metrics import HubMetrics
-from .rules import check_rules
+from .messages import encode, encode_checked
 from .settings import Settings
-from .transport import NotifyhubWebSocketProtocol, OutgoingFrame
+from .wire import OutgoingFrame
 
 logger = logging.getLogger(__name__)
-
-
-def encode(message: BaseModel) -> bytes:
-    """The UTF-8 JSON of a message, as every receiver will get it."""
-    return message.__pydantic_serializer__.to_json(message)
-
-
-def encode_checked(message: BaseModel) -> bytes:
-    """Encode a generated server message after the checks the schema cannot express.
-
-    Raises TypeError for anything but a server message model, InvalidMessageError when a
-    cross-field rule fails.
-    """
-    message_type = getattr(message, "type", None)
-    known = SERVER_MESSAGE_TYPES.get(message_type)
-    if known is None or not isinstance(message, known.message_model):
-        raise TypeError(f"not a server message model: {type(message).__name__}")
-    check_rules(message_type, message.payload)
-    return encode(message)
 
 
 class Hub:
@@ -62,6 +43,8 @@ class Hub:
         self._tasks: set[asyncio.Task] = set()
         self._all_removed: asyncio.Event | None = None
         self._flush_round: FlushRound | None = None
+        self._sweeper: asyncio.Task | None = None
+        self._stopping: asyncio.Future | None = None
         self._limits = ConnectionLimits(
             send_queue_max_bytes=settings.send_queue_max_bytes,
             write_timeout_seconds=settings.write_timeout_seconds,
@@ -71,21 +54,52 @@ class Hub:
         self.metrics.bind_gauges(lambda: self._connection_count, lambda: len(self._by_user))
 
     async def start(self) -> None:
+        """Start the backend and the idle sweep. Call once, on the loop that will serve."""
         self._flush_round = FlushRound()
         await self.backend.start(self)
+        self._sweeper = asyncio.create_task(self._sweep_idle(), name="notifyhub-idle-sweep")
 
-    async def close(self) -> None:
-        """Let background work (presence updates, catch-ups) finish, within the shutdown bound."""
+    async def shutdown(self, code: int = CloseCode.SERVICE_RESTART, reason: str = "server restart") -> None:
+        """The one way a hub stops: no more idle sweeps, every queue flushed and every connection
+        closed with code (waiting at most `shutdown_timeout_seconds` for them to go), background
+        work finished or cancelled within the same bound, then the backend closed.
+
+        Idempotent: the server calls it before it closes its sockets, the app's lifespan after.
+        """
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._stop(code, reason))
+        await asyncio.shield(self._stopping)
+
+    async def _stop(self, code: int, reason: str) -> None:
+        timeout = self.settings.shutdown_timeout_seconds
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+        await self._close_all(code, reason, timeout)
         if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=self.settings.shutdown_timeout_seconds)
+            await asyncio.wait(list(self._tasks), timeout=timeout)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.backend.close()
 
+    async def _sweep_idle(self) -> None:
+        """Close connections that went silent, every `idle_check_interval_seconds`.
+
+        The server pings every `ping_interval_seconds`; a pong, or any frame, counts as life. One
+        shared sweep is cheaper than a timer per connection, and checking every quarter of the
+        idle timeout closes a dead connection at most 25% late. Safe to cancel.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.settings.idle_check_interval_seconds)
+            closed = self.close_idle(loop.time(), self.settings.idle_timeout_seconds)
+            if closed:
+                logger.info("closed %d idle connection(s)", closed)
+
     # Connections
 
-    def open_connection(self, identity: Identity, transport: NotifyhubWebSocketProtocol) -> Connection:
+    def open_connection(self, identity: Identity, socket: Socket) -> Connection:
         """Create and index a connection, or raise ConnectionLimitError when the user is at the limit.
 
         The check and the insert happen with no await between them, so concurrent handshakes of one
@@ -95,7 +109,7 @@ class Hub:
         if len(connections) >= self.settings.max_connections_per_user:
             raise ConnectionLimitError("too_many_connections",
                                        f"at most {self.settings.max_connections_per_user} connections per user")
-        connection = Connection(identity, transport, self._limits, self._flush_round, self)
+        connection = Connection(identity, socket, self._limits, self._flush_round, self)
         self._by_user.setdefault(identity.user_id, {})[connection.id] = connection
         self._connection_count += 1
         return connection
@@ -277,7 +291,7 @@ class Hub:
                 closed += 1
         return closed
 
-    async def close_all(self, code: int, reason: str, timeout: float) -> None:
+    async def _close_all(self, code: int, reason: str, timeout: float) -> None:
         """Flush every queue, close every connection with code, and wait (bounded) until they go."""
         if not self._connection_count:
             return

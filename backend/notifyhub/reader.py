@@ -20,32 +20,38 @@ from pydantic import MISSING, BaseModel
 from .backends.base import BackendUnavailableError
 from .connection import Connection
 from .frames import FrameError, parse_client_frame
-from .hub import Hub, encode
-from .transport import OutgoingFrame
+from .hub import Hub
+from .messages import encode
+from .wire import OutgoingFrame
 
 logger = logging.getLogger(__name__)
 
 MAX_WAITING_FRAMES = 64
 """Frames kept waiting behind a backend call; the rate limit keeps a client far below this."""
 
+RATE_LIMITED_ERROR_INTERVAL_SECONDS = 1.0
+"""A client over the frame rate gets at most one `rate_limited` error this often, not one per
+dropped frame: answering a flood frame by frame would let it cost the hub and other users."""
+
 
 class ClientReader:
     """Answers one connection's frames; forgets the connection when its socket closes."""
 
-    __slots__ = ("_connection", "_hub", "_waiting", "_worker")
+    __slots__ = ("_connection", "_hub", "_waiting", "_worker", "_rate_error_at")
 
     def __init__(self, connection: Connection, hub: Hub) -> None:
         self._connection = connection
         self._hub = hub
         self._waiting: deque[tuple[str | None, bytes | None]] | None = None
         self._worker: asyncio.Task | None = None
+        self._rate_error_at = float("-inf")
 
     def frame_received(self, text: str | None, data: bytes | None) -> None:
         if self._waiting is not None:
             if len(self._waiting) < MAX_WAITING_FRAMES:
                 self._waiting.append((text, data))
             else:
-                self._error(FrameError(ErrorCode.RATE_LIMITED, "too many frames waiting; slow down"))
+                self._slow_down("too many frames waiting for the backend; slow down")
             return
         pending = self._answer(text, data)
         if pending is not None:
@@ -79,8 +85,8 @@ class ClientReader:
         """Answer one frame now, or return the backend call that answers it."""
         connection = self._connection
         if not connection.allow_client_frame():
-            self._error(FrameError(ErrorCode.RATE_LIMITED, "too many frames; at most "
-                                   f"{self._hub.settings.client_frames_per_second:g} per second"))
+            self._slow_down(f"too many frames; at most {self._hub.settings.client_frames_per_second:g} "
+                            "per second (frames over it are dropped)")
             return None
         frame = parse_client_frame(text, data, self._hub.settings.max_json_depth)
         if isinstance(frame, FrameError):
@@ -98,6 +104,16 @@ class ClientReader:
             else:
                 return self._hub.mark_read(connection, frame.seq)
         return None
+
+    def _slow_down(self, message: str) -> None:
+        """Drop the frame, stop reading the client for a while, and say so at most once a second."""
+        self._connection.throttle()
+        now = asyncio.get_running_loop().time()
+        if now - self._rate_error_at >= RATE_LIMITED_ERROR_INTERVAL_SECONDS:
+            self._rate_error_at = now
+            self._error(FrameError(ErrorCode.RATE_LIMITED, message))
+        else:
+            self._hub.metrics.client_errors.labels(code=ErrorCode.RATE_LIMITED.value).inc()
 
     def _send(self, message: BaseModel) -> None:
         self._connection.enqueue(OutgoingFrame(encode(message)))

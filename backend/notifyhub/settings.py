@@ -56,6 +56,23 @@ class Settings(BaseSettings):
     history_max_age_seconds: float = Field(72 * 3600, gt=0)
     replay_page_messages: int = Field(500, ge=1)
 
+    # The wire, before anyone is authenticated (see the README's "Limits and hardening").
+    max_request_head_bytes: int = Field(16 * 1024, ge=1024)
+    max_request_line_bytes: int = Field(8 * 1024, ge=256, le=8192)  # websockets' own line limit is 8 KiB
+    max_request_headers: int = Field(100, ge=8, le=128)  # websockets' own limit is 128
+    request_head_timeout_seconds: float = Field(10.0, gt=0)
+    request_body_timeout_seconds: float = Field(30.0, gt=0)
+    request_body_idle_timeout_seconds: float = Field(10.0, gt=0)
+    websocket_handshake_timeout_seconds: float = Field(10.0, gt=0)
+    max_pending_request_bytes: int = Field(64 * 1024 * 1024, ge=1024 * 1024)
+    max_connections: int | None = Field(None, ge=1)  # None: derived from the open-file limit
+
+    # Operations endpoints (/metrics, stats, presence): an internal listener, or a key.
+    operations_port: int | None = Field(None, ge=0, le=65535)
+    operations_host: str = "127.0.0.1"
+    operations_keys: Annotated[list[SecretStr], NoDecode] = []
+    operations_public: bool = False
+
     # Service API.
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)
     max_recipients_per_request: int = Field(1000, ge=1)
@@ -67,7 +84,7 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _split_lists(cls, values: dict) -> dict:
-        for name in ("jwt_algorithms", "service_keys", "allowed_origins"):
+        for name in ("jwt_algorithms", "service_keys", "allowed_origins", "operations_keys"):
             raw = values.get(name)
             if isinstance(raw, str):
                 values[name] = [item.strip() for item in raw.split(",") if item.strip()]

@@ -78,16 +78,16 @@ async def test_bad_token_is_refused_with_401_and_reason(hub: RunningHub, token: 
 async def test_auth_check_applies_the_same_rules(hub: RunningHub, token: str | None, reason: str) -> None:
     """The auth-check endpoint tells a browser why its handshake was refused."""
     params = {} if token is None else {"token": token}
-    response = await hub.get("/api/v1/ws/auth-check", params=params)
+    response = await hub.get("/api/v1/ws/auth-check", key=None, params=params)
     assert (response.status_code, response.json()["error"]) == (401, reason)
 
 
 async def test_auth_check_accepts_a_good_token(hub: RunningHub) -> None:
     """A valid token gets 204 from auth-check, by query or by header."""
     token = hub.token()
-    assert (await hub.get("/api/v1/ws/auth-check", params={"token": token})).status_code == 204
+    assert (await hub.get("/api/v1/ws/auth-check", key=None, params={"token": token})).status_code == 204
     headers = {"Authorization": f"Bearer {token}"}
-    assert (await hub.get("/api/v1/ws/auth-check", headers=headers)).status_code == 204
+    assert (await hub.get("/api/v1/ws/auth-check", key=None, headers=headers)).status_code == 204
 
 
 async def test_connection_over_the_per_user_limit_gets_429(start_hub) -> None:

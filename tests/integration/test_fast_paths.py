@@ -1,40 +1,37 @@
 """The fast paths answer exactly as the FastAPI routes do: the WebSocket handshake served by the
-transport's gate and the publish routes served by the HTTP protocol (or the ASGI middleware)."""
+server's upgrade gate (`Admission`) and the publish routes served by the server's HTTP protocol."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from notifyhub.http_transport import NotifyhubHttpProtocol
-from notifyhub.transport import NotifyhubWebSocketProtocol
+from notifyhub.server.http_protocol import NotifyhubHttpProtocol
+from notifyhub.server.websocket_protocol import NotifyhubWebSocketProtocol
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from tests.support.hubs import SERVICE_KEY, Client, RunningHub
 
 HANDSHAKE_PATHS = ["gate", "asgi"]
-PUBLISH_PATHS = ["protocol", "middleware", "route"]
+PUBLISH_PATHS = ["protocol", "route"]
 
 
 def use_handshake_path(hub: RunningHub, path: str) -> None:
-    """`gate`: the transport serves the handshake (the default); `asgi`: FastAPI's route does."""
-    if path == "asgi":
-        del hub.server.app.state.websocket_gate
+    """`gate`: the server's gate serves the handshake (the default); `asgi`: FastAPI's route does."""
+    if path == "asgi":  # connections from now on get a protocol without the gate
+        hub.server.config.ws_protocol_class = functools.partial(NotifyhubWebSocketProtocol, gate=None)
 
 
 def use_publish_path(hub: RunningHub, path: str) -> None:
-    """`protocol` (the default), `middleware` (PublishFastPath) or `route` (FastAPI's routes)."""
-    state = hub.server.app.state
-    if path in ("middleware", "route"):
-        routes = state.publish_routes
-        del state.publish_routes
-        if path == "route":
-            routes.serves = lambda _path: False
+    """`protocol` (the default) or `route` (FastAPI's routes)."""
+    if path == "route":
+        hub.server.app.state.service_api.serves = lambda _path: False
 
 
 async def handshake(url: str, **options: Any) -> tuple[int, dict[str, str], dict]:
@@ -145,7 +142,7 @@ async def publish_answers(hub: RunningHub) -> list[tuple[int, dict[str, str], An
 
 async def test_publish_answers_are_the_same_on_every_path(start_hub, counted) -> None:
     """202 results, 422 with pointers, 401 with WWW-Authenticate and 413 are identical whether the
-    HTTP protocol, the ASGI middleware or FastAPI's routes answer."""
+    server's HTTP protocol or FastAPI's routes answer."""
     answers = {}
     for path in PUBLISH_PATHS:
         hub = await start_hub(max_publish_bytes=2048)
@@ -153,7 +150,7 @@ async def test_publish_answers_are_the_same_on_every_path(start_hub, counted) ->
         before = counted["answered"]
         answers[path] = await publish_answers(hub)
         assert (counted["answered"] - before > 0) == (path == "protocol")
-    assert answers["protocol"] == answers["middleware"] == answers["route"]
+    assert answers["protocol"] == answers["route"]
     statuses = [status for status, _, _ in answers["protocol"]]
     assert statuses == [202, 202, 202, 422, 422, 401, 401, 413, 422]
     assert answers["protocol"][5][1]["www-authenticate"] == "Bearer"

@@ -144,7 +144,7 @@ async def test_hub_resubscribes_after_its_pubsub_connection_is_killed(shared_red
 
 async def _metrics(hub: HubProcess) -> str:
     async with httpx.AsyncClient(base_url=hub.base_url) as http:
-        return (await http.get("/metrics")).text
+        return (await http.get("/metrics", headers={"Authorization": f"Bearer {SERVICE_KEY}"})).text
 
 
 async def test_unresponsive_redis_fails_publishes_loudly_and_recovers(private_redis) -> None:

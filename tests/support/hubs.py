@@ -112,9 +112,12 @@ class RunningHub:
             return await http.post("/api/v1/messages", json=body,
                                    headers={"Authorization": f"Bearer {key}"})
 
-    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+    async def get(self, path: str, key: str | None = SERVICE_KEY, headers: dict[str, str] | None = None,
+                  **kwargs: Any) -> httpx.Response:
+        """GET with a service key (which also opens the operations endpoints), or without (None)."""
+        headers = {**({"Authorization": f"Bearer {key}"} if key else {}), **(headers or {})}
         async with httpx.AsyncClient(base_url=self.base_url) as http:
-            return await http.get(path, **kwargs)
+            return await http.get(path, headers=headers, **kwargs)
 
 
 @contextlib.asynccontextmanager

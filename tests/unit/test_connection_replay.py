@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from notifyhub.auth import Identity
 from notifyhub.connection import Connection, ConnectionLimits, FlushRound
-from notifyhub.transport import OutgoingFrame
+from notifyhub.wire import OutgoingFrame
 
 QUEUE_BYTES = 1000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from notifyhub.eager import run_eagerly
+from notifyhub.server.eager import run_eagerly
 
 
 async def test_a_coroutine_that_never_waits_runs_at_once_without_a_task() -> None:

@@ -1,7 +1,15 @@
-"""What operators and tools read: stats, Prometheus metrics, health, and the AsyncAPI document."""
+"""What operators and tools read: stats, Prometheus metrics, presence, health, and the AsyncAPI
+document; and `OperationsGate`, which keeps the first three from the public.
+
+The operations endpoints reveal who is online and how much traffic flows. With
+`NOTIFYHUB_OPERATIONS_PORT` set they are served only on that (internal) listener and the public
+port answers 404 for them; otherwise they require `Authorization: Bearer <key>` with one of
+`NOTIFYHUB_OPERATIONS_KEYS` or the service keys, unless `NOTIFYHUB_OPERATIONS_PUBLIC` is true.
+"""
 
 from __future__ import annotations
 
+import hmac
 import json
 from functools import cache
 from pathlib import Path
@@ -10,6 +18,10 @@ import notifyhub_protocol
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from ..answers import Answer
+from ..errors import NotifyhubError
+from ..settings import Settings
 
 router = APIRouter()
 
@@ -42,3 +54,56 @@ async def healthz() -> dict[str, str]:
 async def asyncapi() -> JSONResponse:
     """The AsyncAPI 3.0 description of the WebSocket protocol, generated from schemas/."""
     return JSONResponse(_asyncapi_document())
+
+
+OPERATIONS_PATHS = ("/metrics", "/api/v1/ws/stats", "/api/v1/presence/")
+"""Paths (and path prefixes, ending in /) only operators may read."""
+
+
+def is_operations_path(path: str) -> bool:
+    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in OPERATIONS_PATHS)
+
+
+def _bearer(headers: list[tuple[bytes, bytes]]) -> bytes:
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, credentials = value.partition(b" ")
+            return credentials.strip() if scheme.lower() == b"bearer" else b""
+    return b""
+
+
+class OperationsGate:
+    """ASGI middleware: the operations endpoints on their own listener, or behind a key."""
+
+    def __init__(self, app, settings: Settings) -> None:
+        self.app = app
+        self._port = settings.operations_port
+        self._public = settings.operations_public
+        self._keys = [key.get_secret_value().encode()
+                      for key in (*settings.operations_keys, *settings.service_keys)]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            refusal = self._refusal(scope)
+            if refusal is not None:
+                body = refusal.rendered()
+                await send({"type": "http.response.start", "status": refusal.status,
+                            "headers": refusal.raw_headers(len(body))})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+    def _refusal(self, scope) -> Answer | None:
+        operations = is_operations_path(scope["path"])
+        if self._port is not None:
+            on_operations_port = (scope.get("server") or ("", None))[1] == self._port
+            served = operations or scope["path"] == "/healthz" if on_operations_port else not operations
+            return None if served else Answer(404, {"detail": "Not Found"})
+        if not operations or self._public:
+            return None
+        presented = _bearer(scope["headers"])
+        if presented and any(hmac.compare_digest(presented, key) for key in self._keys):
+            return None
+        return Answer.refusing(NotifyhubError("operations_key_required", "this endpoint needs "
+                               "'Authorization: Bearer <operations or service key>'"), 401,
+                               {"WWW-Authenticate": "Bearer"})

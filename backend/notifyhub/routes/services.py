@@ -1,21 +1,22 @@
-"""`POST /api/v1/messages`: how services in other processes send messages."""
+"""`POST /api/v1/messages`, `/batch` and `GET /api/v1/presence/{user_id}`: what services call.
+
+Under `notifyhub serve` the two publish routes are answered by the server's HTTP protocol before
+ASGI (`notifyhub.server.http_protocol`); these routes serve them under any other ASGI server and
+describe them in the OpenAPI document. Both use the same `ServiceApi`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.requests import ClientDisconnect
 
-from ..auth import verify_service_key
+from ..answers import Answer
 from ..backends.base import BackendUnavailableError
-from ..errors import AuthenticationError, InvalidMessageError
-from ..hub import Hub
-from ..publishing import BatchPublishRequest, PublishRequest, parse_batch_request, parse_publish_request, stamp
-from . import render_json
+from ..publishing import BatchPublishRequest, PublishRequest
+from ..service_api import BATCH_PATH, MESSAGES_PATH, ServiceApi, declared_length, refuse_service_key, unavailable
 
 router = APIRouter()
 
@@ -27,211 +28,61 @@ PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What the service API answers: status, JSON body and extra headers (no I/O here)."""
-
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body, status_code=self.status, headers=self.headers or None)
-
-    def rendered(self) -> bytes:
-        return render_json(self.body)
-
-    def raw_headers(self, content_length: int) -> list[tuple[bytes, bytes]]:
-        """The response headers as Starlette's JSONResponse sends them, for a rendered body."""
-        headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
-        return headers + [(b"content-length", b"%d" % content_length), (b"content-type", b"application/json")]
-
-
-def refuse_service_key(hub: Hub, authorization: str) -> Answer | None:
-    """None for a valid service key, else the 401 refusing the request."""
-    try:
-        verify_service_key(hub.settings, authorization)
-    except AuthenticationError as exc:
-        return Answer(401, {"error": exc.reason, "detail": exc.detail}, {"WWW-Authenticate": "Bearer"})
-    return None
-
-
-def too_large(limit: int) -> Answer:
-    return Answer(413, {"error": "body_too_large", "detail": f"at most {limit} bytes"})
-
-
-def _unauthorized(request: Request) -> JSONResponse | None:
-    refusal = refuse_service_key(request.app.state.hub, request.headers.get("authorization", ""))
-    return refusal.response() if refusal is not None else None
-
-
-def _unavailable(exc: BackendUnavailableError) -> Answer:
-    return Answer(503, {"error": exc.reason, "detail": exc.detail}, {"Retry-After": "1"})
+def _response(answer: Answer) -> JSONResponse:
+    return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers or None)
 
 
 async def _answer_route(request: Request, path: str) -> JSONResponse:
-    """A publish route under FastAPI: the same answer as `PublishRoutes` gives."""
-    hub: Hub = request.app.state.hub
-    body = await _receive_body(request.receive, hub.settings.max_publish_bytes,
-                               request.headers.get("content-length"))
-    if body is _DISCONNECTED:
-        raise ClientDisconnect()
-    return (await answer_request(hub, path, request.headers.get("authorization", ""), body)).response()
+    api: ServiceApi = request.app.state.service_api
+    refusal = api.refuse_head(request.headers.get("authorization", ""),
+                              declared_length(request.headers.get("content-length")))
+    if refusal is not None:
+        return _response(refusal)
+    body = await _read_body(request, api.max_body_bytes)
+    return _response(await api.answer(path, body))
 
 
-@router.post("/api/v1/messages", status_code=202, responses=PUBLISH_RESPONSES,
-             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                 "schema": PublishRequest.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None once it outgrows limit (Starlette ends the request if the client left)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _body_schema(model) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": model.model_json_schema(ref_template="#/components/schemas/{model}")}}}}
+
+
+@router.post(MESSAGES_PATH, status_code=202, responses=PUBLISH_RESPONSES, openapi_extra=_body_schema(PublishRequest))
 async def publish(request: Request) -> JSONResponse:
     """Validate a message against its schema and deliver it to users' connections or to all."""
-    return await _answer_route(request, "/api/v1/messages")
+    return await _answer_route(request, MESSAGES_PATH)
 
 
-@router.post("/api/v1/messages/batch", status_code=202, responses=PUBLISH_RESPONSES,
-             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                 "schema": BatchPublishRequest.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
+@router.post(BATCH_PATH, status_code=202, responses=PUBLISH_RESPONSES, openapi_extra=_body_schema(BatchPublishRequest))
 async def publish_batch(request: Request) -> JSONResponse:
     """Validate every message first, then deliver them in order; one result per request.
 
     All or nothing for validation: one invalid message refuses the whole batch with 422.
     Messages queued for one connection in a batch are written to it in one system call.
     """
-    return await _answer_route(request, "/api/v1/messages/batch")
-
-
-async def answer_publish(hub: Hub, body: bytes) -> Answer:
-    """`POST /api/v1/messages` once authorized and read."""
-    try:
-        publish_request = parse_publish_request(body, hub.settings.max_recipients_per_request)
-    except InvalidMessageError as exc:
-        return _invalid(exc)
-    try:
-        return Answer(202, await _deliver(hub, publish_request))
-    except BackendUnavailableError as exc:
-        return _unavailable(exc)
-
-
-async def answer_batch(hub: Hub, body: bytes) -> Answer:
-    """`POST /api/v1/messages/batch` once authorized and read."""
-    settings = hub.settings
-    try:
-        batch = parse_batch_request(body, settings.max_recipients_per_request, settings.max_batch_requests)
-    except InvalidMessageError as exc:
-        return _invalid(exc)
-    results = []
-    try:
-        for publish_request in batch.requests:
-            results.append(await _deliver(hub, publish_request))
-    except BackendUnavailableError as exc:
-        return Answer(503, {"error": exc.reason, "detail": exc.detail, "results": results,
-                            "accepted": len(results)}, {"Retry-After": "1"})
-    return Answer(202, {"results": results})
-
-
-ANSWERS = {"/api/v1/messages": answer_publish, "/api/v1/messages/batch": answer_batch}
-"""The publish routes' answers, by path, once a request is authorized and read."""
-
-
-async def _deliver(hub: Hub, publish_request: PublishRequest) -> dict[str, Any]:
-    message = stamp(publish_request.message)
-    if publish_request.broadcast:
-        reached = await hub.broadcast(message)
-    else:
-        reached = await hub.send_to_users(publish_request.user_ids, message)
-    return {"id": str(message.id), "type": message.type, "connections": reached}
-
-
-def _invalid(exc: InvalidMessageError) -> Answer:
-    return Answer(422, {"error": "invalid_message", "detail": exc.detail, "errors": exc.errors})
-
-
-async def answer_request(hub: Hub, path: str, authorization: str, body: bytes | None) -> Answer:
-    """The answer to `POST path`; body is None when it was longer than `max_publish_bytes`."""
-    if (refusal := refuse_service_key(hub, authorization)) is not None:
-        return refusal
-    if body is None:
-        return too_large(hub.settings.max_publish_bytes)
-    return await ANSWERS[path](hub, body)
-
-
-class PublishRoutes:
-    """The two publish routes as plain functions of (authorization, body): what `PublishFastPath`
-    and notifyhub's HTTP protocol (http_transport.py) answer without FastAPI."""
-
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-        self.max_body_bytes = hub.settings.max_publish_bytes
-
-    def serves(self, path: str) -> bool:
-        return path in ANSWERS
-
-    async def answer(self, path: str, authorization: str, body: bytes | None) -> Answer:
-        """The answer to `POST path`; body is None when it was longer than `max_body_bytes`."""
-        return await answer_request(self.hub, path, authorization, body)
-
-
-class PublishFastPath:
-    """Serves the two publish routes as bare ASGI, in front of FastAPI's middleware and routing.
-
-    Same functions, same answers as the routes above (which stay for the OpenAPI description);
-    what it skips is the router, FastAPI's request handler and dependency solving, and
-    Starlette's Request and Response objects: on a one-message publish that was about a third of
-    the server's CPU. Under `notifyhub serve` the HTTP protocol answers these before ASGI.
-    """
-
-    def __init__(self, app, routes: PublishRoutes) -> None:
-        self.app = app
-        self._routes = routes
-
-    async def __call__(self, scope, receive, send) -> None:
-        if (scope["type"] != "http" or scope["method"] != "POST" or scope.get("root_path")
-                or not self._routes.serves(scope["path"])):
-            await self.app(scope, receive, send)
-            return
-        authorization, declared = "", None
-        for name, value in scope["headers"]:
-            if name == b"authorization" and not authorization:
-                authorization = value.decode("latin-1")
-            elif name == b"content-length" and declared is None:
-                declared = value
-        body = await _receive_body(receive, self._routes.max_body_bytes, declared)
-        if body is _DISCONNECTED:
-            return
-        result = await self._routes.answer(scope["path"], authorization, body)
-        payload = result.rendered()
-        await send({"type": "http.response.start", "status": result.status,
-                    "headers": result.raw_headers(len(payload))})
-        await send({"type": "http.response.body", "body": payload})
-
-
-_DISCONNECTED = object()
-
-
-async def _receive_body(receive, limit: int, declared: bytes | str | None):
-    """The body from ASGI `receive`; None once it exceeds limit, _DISCONNECTED if the client left."""
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return _DISCONNECTED
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return await _answer_route(request, BATCH_PATH)
 
 
 @router.get("/api/v1/presence/{user_id}", responses={401: PUBLISH_RESPONSES[401], 503: PUBLISH_RESPONSES[503]})
 async def presence(user_id: UUID, request: Request) -> JSONResponse:
     """Whether a user is online, and on how many connections, across every hub."""
-    if (refusal := _unauthorized(request)) is not None:
-        return refusal
+    hub = request.app.state.hub
+    if (refusal := refuse_service_key(hub, request.headers.get("authorization", ""))) is not None:
+        return _response(refusal)
     try:
-        connections = await request.app.state.hub.presence(user_id)
+        connections = await hub.presence(user_id)
     except BackendUnavailableError as exc:
-        return _unavailable(exc).response()
+        return _response(unavailable(exc))
     return JSONResponse({"user_id": str(user_id), "online": connections > 0, "connections": connections})
+

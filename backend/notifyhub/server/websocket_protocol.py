@@ -1,8 +1,8 @@
-"""The socket adapter: uvicorn's sans-I/O WebSocket protocol with what the hub needs on top.
+"""The WebSocket adapter: uvicorn's sans-I/O WebSocket protocol with what the hub needs on top.
 
-The handshake of the hub's WebSocket path goes to the app's `UpgradeGate` as soon as the request
-is parsed (`app.state.websocket_gate`): it authenticates, then calls `accept` or `deny` here, so
-a handshake costs no ASGI scope, no routing and no ASGI task. Any other path (and an app without
+The handshake of the hub's WebSocket path goes to the `UpgradeGate` the server was built with as
+soon as the request is parsed: it authenticates, then calls `accept` or `deny` here, so a
+handshake costs no ASGI scope, no routing and no ASGI task. Any other path (and an app without
 a gate) goes through the ASGI app as in uvicorn. Once the hub has accepted a connection it takes
 the connection over (`hand_over`): frames go straight from the parser to a `FrameListener`. A
 connection then costs no coroutine stack, no ASGI queue and no copy of its handshake, only what
@@ -11,9 +11,13 @@ it needs to live.
 Further additions, each because ASGI cannot express it:
 - activity: the loop time of the last bytes received, pongs included, for the idle timeout;
 - direct writes: several frames in one `transport.write`, with wire bytes shared by receivers;
-- closing a connection whose peer stopped reading, which an awaited ASGI close never finishes.
+- closing a connection whose peer stopped reading, which an awaited ASGI close never finishes;
+- no reading while the peer does not read: pongs and close frames cannot pile up in memory, so
+  everything the hub writes stays within the connection's send budget and the write timeout;
+- pausing a flooding client's socket (`pause_reading_for`).
 
-The hub finds the protocol in `scope["extensions"][EXTENSION]`.
+It implements `notifyhub.connection.Socket`. The FastAPI route finds it in
+`scope["extensions"][SOCKET_EXTENSION]`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-import struct
 from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -33,71 +36,20 @@ from websockets.datastructures import Headers
 from websockets.exceptions import InvalidState
 from websockets.http11 import Request, Response
 
+from ..connection import SOCKET_EXTENSION, FlowListener, FrameListener
+from ..wire import OutgoingFrame, close_reason
 from .eager import run_eagerly
 
-EXTENSION = "notifyhub.transport"
-
-
-class OutgoingFrame:
-    """One text frame for any number of receivers.
-
-    Server frames are not masked, so without compression the bytes on the wire (header and
-    payload) are the same for every receiver: they are built once, on first use, and shared.
-    """
-
-    __slots__ = ("payload", "_wire")
-
-    def __init__(self, payload: bytes) -> None:
-        self.payload = payload
-        self._wire: bytes | None = None
-
-    def __len__(self) -> int:
-        return len(self.payload)
-
-    @property
-    def wire(self) -> bytes:
-        if self._wire is None:
-            self._wire = text_frame_header(len(self.payload)) + self.payload
-        return self._wire
-
-
-def text_frame_header(length: int) -> bytes:
-    """RFC 6455 header of a final, unmasked text frame of `length` payload bytes."""
-    if length < 126:
-        return bytes((0x81, length))
-    if length < 1 << 16:
-        return struct.pack("!BBH", 0x81, 126, length)
-    return struct.pack("!BBQ", 0x81, 127, length)
-
-
-class FlowListener(Protocol):
-    """Told when the socket's write buffer crosses its high or low water mark."""
-
-    def writing_paused(self) -> None: ...
-
-    def writing_resumed(self) -> None: ...
-
-
-class FrameListener(Protocol):
-    """Takes a connection's frames once the hub has taken the connection over."""
-
-    def frame_received(self, text: str | None, data: bytes | None) -> None: ...
-
-    def connection_closed(self) -> None: ...
 
 
 class UpgradeGate(Protocol):
-    """Serves the handshake of one path without ASGI (see routes/websocket.py's WebSocketGate)."""
+    """Serves the handshake of one path without ASGI (see `notifyhub.admission.Admission`)."""
 
     path: str
 
-    def upgrade(self, transport: NotifyhubWebSocketProtocol, query_string: str, headers: Mapping[str, str],
+    def upgrade(self, socket: NotifyhubWebSocketProtocol, query_string: str, headers: Mapping[str, str],
                 subprotocols: list[str]) -> None:
-        """Call exactly one of `transport.accept` or `transport.deny`, without awaiting."""
-
-
-GATE_STATE = "websocket_gate"
-"""Where the protocol finds the gate: `app.state.websocket_gate`."""
+        """Call exactly one of `socket.accept` or `socket.deny`, without awaiting."""
 
 
 class RequestHeaders(Mapping[str, str]):
@@ -156,11 +108,14 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's `websockets-sansio` protocol, with hand-over, activity, batched writes and
     forced close."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, gate: UpgradeGate | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.gate = gate
         self.last_received = self.loop.time()
         self.flow_listener: FlowListener | None = None
         self.listener: FrameListener | None = None
+        self._writes_paused = False
+        self._throttle: asyncio.TimerHandle | None = None
 
     def data_received(self, data: bytes) -> None:
         self.last_received = self.loop.time()
@@ -168,12 +123,12 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def handle_connect(self, event: Request) -> None:
         raw_path, _, query_string = event.path.partition("?")
-        gate = getattr(getattr(self.config.app, "state", None), GATE_STATE, None)
+        gate = self.gate
         if gate is None or self.root_path or unquote(raw_path) != gate.path:
             super().handle_connect(event)
             scope = getattr(self, "scope", None)
             if scope is not None:
-                scope["extensions"][EXTENSION] = self
+                scope["extensions"][SOCKET_EXTENSION] = self
             return
         self.request = event
         self.response = self.conn.accept(event)
@@ -248,13 +203,41 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def pause_writing(self) -> None:
         super().pause_writing()
+        if self.listener is not None:
+            self._writes_paused = True
+            self._update_reading()
         if self.flow_listener is not None:
             self.flow_listener.writing_paused()
 
     def resume_writing(self) -> None:
         super().resume_writing()
+        if self._writes_paused:
+            self._writes_paused = False
+            self._update_reading()
         if self.flow_listener is not None:
             self.flow_listener.writing_resumed()
+
+    def pause_reading_for(self, seconds: float) -> None:
+        if self._throttle is not None or self.closed:
+            return
+        self._throttle = self.loop.call_later(seconds, self._end_throttle)
+        self._update_reading()
+
+    def _end_throttle(self) -> None:
+        self._throttle = None
+        self._update_reading()
+
+    def _update_reading(self) -> None:
+        """Read only while the peer reads what is written to it and is not being throttled (after
+        hand-over; before it, uvicorn's own flow control applies). Once a close was sent, read
+        again: the peer's close reply ends the connection sooner than the abort timer."""
+        paused = (self._writes_paused or self._throttle is not None) and not self.close_sent
+        if paused != self.read_paused and not self.transport.is_closing():
+            self.read_paused = paused
+            if paused:
+                self.transport.pause_reading()
+            else:
+                self.transport.resume_reading()
 
     def hand_over(self, listener: FrameListener) -> None:
         """Deliver this connection's frames to listener from now on; the ASGI app may return.
@@ -299,6 +282,9 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
+        if self._throttle is not None:
+            self._throttle.cancel()
+            self._throttle = None
         if self.listener is not None:
             self.listener.connection_closed()
             self.listener = self.flow_listener = None
@@ -360,6 +346,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         """
         if self.closed or self.transport.is_closing():
             return
+        reason = close_reason(reason)
         self.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
         try:
             self.conn.send_close(code, reason)
@@ -367,7 +354,5 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
             return
         self.transport.write(b"".join(self.conn.data_to_send()))
         self.close_sent = True
-        if self.read_paused:
-            self.read_paused = False
-            self.transport.resume_reading()
+        self._update_reading()
         self.close_timer = self.loop.call_later(abort_after, self.transport.abort)

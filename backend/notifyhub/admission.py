@@ -1,0 +1,148 @@
+"""Who may open a WebSocket, and how an accepted one goes live.
+
+`admit` decides before the upgrade (origin, token, subprotocol, `since`, the per-user limit) and
+registers the connection, with no I/O. `go_live` runs after the 101: it attaches the connection to
+the backend, queues `connection_established` and the replay, and hands the socket to the hub.
+`Admission` is the server's upgrade gate: it serves the handshake without ASGI using both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from notifyhub_protocol import SUBPROTOCOL, CloseCode, new_connection_established_message
+from pydantic import BaseModel
+from starlette.datastructures import QueryParams
+
+from .answers import Answer
+from .auth import TokenVerifier, extract_token
+from .backends.base import BackendUnavailableError, Replay, Since
+from .connection import Connection, Socket
+from .errors import AuthenticationError, ConnectionLimitError, NotifyhubError
+from .hub import Hub
+from .messages import encode
+from .reader import ClientReader
+from .wire import OutgoingFrame
+
+logger = logging.getLogger(__name__)
+
+WEBSOCKET_PATH = "/api/v1/ws"
+BACKEND_RETRY_AFTER_SECONDS = 2
+"""What a client refused with 1013 is told to wait (`retry_after=` in the close reason)."""
+
+
+def _origin_allowed(origin: str | None, allowed: list[str]) -> bool:
+    return origin is None or "*" in allowed or origin in allowed
+
+
+def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: Mapping[str, str],
+          offered: list[str], socket: Socket | None) -> tuple[Connection, Since | None] | Answer:
+    """Admit a handshake as a registered connection, or answer why not. No I/O."""
+    settings = hub.settings
+    errors = hub.metrics.connection_errors
+    since = None
+    if "since" in query:
+        try:
+            since = Since.parse(query["since"])
+        except ValueError as exc:
+            errors.labels(reason="invalid_since").inc()
+            return Answer.refusing(NotifyhubError("invalid_since", str(exc)), 400)
+    if not _origin_allowed(headers.get("origin"), settings.allowed_origins):
+        errors.labels(reason="origin_not_allowed").inc()
+        return Answer.refusing(NotifyhubError("origin_not_allowed", "this origin may not connect"), 403)
+    try:
+        identity = verifier.verify(extract_token(headers, query, offered))
+    except AuthenticationError as exc:
+        errors.labels(reason=exc.reason).inc()
+        return Answer.refusing(exc, getattr(exc, "status", 401))
+    if offered and SUBPROTOCOL not in offered:
+        errors.labels(reason="unsupported_subprotocol").inc()
+        return Answer.refusing(NotifyhubError("unsupported_subprotocol", f"offer '{SUBPROTOCOL}'"), 400)
+    if socket is None:
+        logger.error("WebSocket served without notifyhub's protocol class; run `notifyhub serve`")
+        return Answer.refusing(NotifyhubError("unsupported_server", "served without notifyhub's server"), 500)
+    try:
+        connection = hub.open_connection(identity, socket)
+    except ConnectionLimitError as exc:
+        errors.labels(reason=exc.reason).inc()
+        return Answer.refusing(exc, 429)
+    return connection, since
+
+
+async def go_live(hub: Hub, connection: Connection, since: Since | None, socket: Socket) -> None:
+    """After the 101: attach to the backend, queue `connection_established` and the replay, and
+    hand the socket over to the hub. A backend that is down, or does not answer within the
+    handshake timeout, closes with TRY_AGAIN_LATER."""
+    try:
+        replay = await _attach(hub, connection, since)
+    except (BackendUnavailableError, TimeoutError) as exc:
+        logger.warning("could not attach a connection (%s); asking the client to come back later", exc)
+        connection.start()
+        connection.close(CloseCode.TRY_AGAIN_LATER,
+                         f"backend unavailable; retry_after={BACKEND_RETRY_AFTER_SECONDS}")
+        await hub.detach(connection)
+        return
+    except BaseException:
+        await hub.detach(connection)
+        raise
+    connection.enqueue(OutgoingFrame(encode(_established(connection, hub, replay))))
+    connection.resume(replay.state.epoch, replay.start, replay.entries, complete=replay.complete,
+                      head_seq=replay.state.last_seq)
+    connection.start()
+    socket.hand_over(ClientReader(connection, hub))
+
+
+def _attach(hub: Hub, connection: Connection, since: Since | None):
+    """`hub.attach`, bounded by the handshake timeout when the backend may wait (an eager
+    coroutine, with the memory backend, cannot use `asyncio.timeout`)."""
+    attach = hub.attach(connection, since)
+    if not hub.backend.waits:
+        return attach
+    return asyncio.wait_for(attach, hub.settings.websocket_handshake_timeout_seconds)
+
+
+def _established(connection: Connection, hub: Hub, replay: Replay) -> BaseModel:
+    settings = hub.settings
+    return new_connection_established_message(
+        connection_id=connection.id,
+        user_id=connection.user_id,
+        server_time=datetime.now(UTC),
+        ping_interval_seconds=settings.ping_interval_seconds,
+        idle_timeout_seconds=settings.idle_timeout_seconds,
+        max_message_bytes=settings.max_message_bytes,
+        token_expires_at=connection.identity.expires_at,
+        epoch=replay.state.epoch,
+        last_seq=replay.state.last_seq,
+        recovered=replay.recovered,
+        acked_seq=replay.state.acked_seq,
+        read_seq=replay.state.read_seq,
+    )
+
+
+class Admission:
+    """The handshake of `GET /api/v1/ws` without the ASGI round trip (the server's upgrade gate).
+
+    The server's WebSocket protocol calls `upgrade` as soon as it has parsed the request: `admit`
+    decides (the same 400/401/403/429 before the upgrade as the FastAPI route), the 101 is written
+    at once, and `go_live` follows at once with the memory backend, in a task with Redis.
+    """
+
+    path = WEBSOCKET_PATH
+
+    def __init__(self, hub: Hub, verifier: TokenVerifier) -> None:
+        self.hub = hub
+        self.verifier = verifier
+
+    def upgrade(self, socket, query_string: str, headers: Mapping[str, str], subprotocols: list[str]) -> None:
+        admitted = admit(self.hub, self.verifier, QueryParams(query_string), headers, subprotocols, socket)
+        if isinstance(admitted, Answer):
+            socket.deny(admitted.status, admitted.rendered())
+            return
+        connection, since = admitted
+        if not socket.accept(SUBPROTOCOL if SUBPROTOCOL in subprotocols else None):
+            self.hub.forget(connection)
+            return
+        socket.run(go_live(self.hub, connection, since, socket), eagerly=not self.hub.backend.waits)

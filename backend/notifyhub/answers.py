@@ -1,0 +1,38 @@
+"""`Answer`: an HTTP response the hub writes itself (status, JSON body, headers), and the one way
+a refusal is built from the hub's exceptions. No I/O."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import NotifyhubError
+
+
+def render_json(body: dict[str, Any]) -> bytes:
+    """A JSON body exactly as Starlette's JSONResponse renders it."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An HTTP answer: status, JSON body and extra headers."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def refusing(cls, error: NotifyhubError, status: int, headers: dict[str, str] | None = None,
+                 **extra: Any) -> Answer:
+        """The refusal for an error: `{"error": <reason>, "detail": ..., **extra}`."""
+        return cls(status, {"error": error.reason, "detail": error.detail, **extra}, headers or {})
+
+    def rendered(self) -> bytes:
+        return render_json(self.body)
+
+    def raw_headers(self, content_length: int) -> list[tuple[bytes, bytes]]:
+        """The response headers as Starlette's JSONResponse sends them, for a rendered body."""
+        headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
+        return headers + [(b"content-length", b"%d" % content_length), (b"content-type", b"application/json")]

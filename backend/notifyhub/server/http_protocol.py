@@ -1,0 +1,388 @@
+"""The HTTP adapter: uvicorn's httptools protocol, guarded at the wire, with the publish routes
+answered without an ASGI cycle.
+
+Guarded: before any application code runs, every connection is held to `WireLimits`:
+- a request head has a byte limit, a header-count limit and a per-line limit (414 for the
+  target, 431 for a header), checked while it arrives, so nothing past them is buffered;
+- a head must arrive within the head timeout, and a body within the body timeout with no pause
+  longer than the idle timeout between chunks (408 where an answer can still be written);
+- past `max_connections` open sockets a new one is answered 503 at once, so the process never
+  runs out of file descriptors;
+- a publish request's service key and declared size are checked when its head is complete
+  (401/413 at once, the body never read), and bodies being read count against a server-wide
+  memory budget (503 past it);
+- a WebSocket upgrade must be HTTP/1.1.
+
+The publish routes: a service publishing one message per request pays for the HTTP stack more
+than for the hub, so this protocol reads `POST /api/v1/messages` and `/batch` itself and answers
+from `ServiceApi` with one `transport.write`; with the memory backend the answer runs at once,
+without a task (eager.py). Everything else goes through ASGI as in uvicorn. Pipelining stays
+ordered: while a publish is answered it stands in as uvicorn's current cycle, so a request behind
+it waits in uvicorn's pipeline (a publish behind another request is left to the FastAPI route).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import unquote
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
+
+from ..answers import Answer
+from ..errors import NotifyhubError
+from ..service_api import ServiceApi, declared_length
+from .eager import run_eagerly
+from .limits import ServerLoad, WireLimits
+
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+LINE_OVERHEAD = 24
+"""Bytes a line adds around the target or a header field when uvicorn writes the head again for
+the WebSocket parser (`DELETE <target> HTTP/1.1\r\n`, `<name>: <value>\r\n`), whose line limit the
+upgrade must also fit."""
+
+
+class _Refused(Exception):
+    """Raised in a parser callback to stop parsing a request that was just refused."""
+
+
+class _NoEvent:
+    """uvicorn sets its cycle's `message_event` when the connection is lost; nothing waits here."""
+
+    __slots__ = ()
+
+    def set(self) -> None:
+        pass
+
+
+_NO_EVENT = _NoEvent()
+
+
+class _PublishCycle:
+    """One publish request answered by this protocol; stands in for uvicorn's RequestResponseCycle
+    (the attributes uvicorn reads: `response_complete`, `disconnected`, `keep_alive`,
+    `message_event`)."""
+
+    __slots__ = ("path", "chunks", "size", "reserved", "too_large", "keep_alive", "response_complete",
+                 "disconnected", "message_event")
+
+    def __init__(self, path: str, keep_alive: bool, reserved: int) -> None:
+        self.path = path
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.reserved = reserved
+        self.too_large = False
+        self.keep_alive = keep_alive
+        self.response_complete = False
+        self.disconnected = False
+        self.message_event = _NO_EVENT
+
+    @property
+    def response_started(self) -> bool:
+        return self.response_complete
+
+
+def _refusal(reason: str, detail: str, status: int, **headers: str) -> Answer:
+    return Answer.refusing(NotifyhubError(reason, detail), status, headers)
+
+
+class NotifyhubHttpProtocol(HttpToolsProtocol):
+    """uvicorn's `httptools` protocol with wire limits; publish requests answered without ASGI."""
+
+    def __init__(self, *args, service_api: ServiceApi | None, limits: WireLimits, load: ServerLoad,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._api = service_api
+        self._limits = limits
+        self._load = load
+        self._reading_head = True
+        self._head_bytes = 0
+        self._header_count = 0
+        self._request_begun = False
+        self._awaiting_body = False
+        self._body_deadline = 0.0
+        self._body_progress = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._refused = False
+
+    # Connections
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        if len(self.connections) > self._limits.max_connections:
+            self._load.log_refusal(self.loop.time(), "refusing connections: %d open, the limit is %d",
+                                   len(self.connections), self._limits.max_connections)
+            self._refuse(_refusal("server_busy", "too many open connections; retry later", 503,
+                                  **{"Retry-After": "1"}))
+            return
+        self._arm(self._limits.head_timeout, self._head_timed_out)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        if isinstance(self.cycle, _PublishCycle):
+            self._release(self.cycle)
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self._unset_keepalive_if_required()
+        if self._refused:
+            return
+        while data:
+            if self._reading_head:
+                room = self._limits.max_head_bytes - self._head_bytes
+                if room <= 0:
+                    self._refuse(_refusal("request_head_too_large", "the request head is longer than "
+                                          f"{self._limits.max_head_bytes} bytes", 431))
+                    return
+                chunk, data = (data, b"") if len(data) <= room else (data[:room], data[room:])
+                self._head_bytes += len(chunk)
+            else:
+                chunk, data = data, b""
+            if not self._feed(chunk):
+                return
+        if self._awaiting_body:
+            self._body_progress = self.loop.time()
+            if self._timer is None:
+                self._body_deadline = self._body_progress + self._limits.body_timeout
+                self._arm(self._limits.body_idle_timeout, self._body_timed_out)
+
+    def _feed(self, chunk: bytes) -> bool:
+        """Parse chunk; False once the connection was upgraded, refused or failed."""
+        try:
+            self.parser.feed_data(chunk)
+        except httptools.HttpParserUpgrade:
+            if not self._refused:
+                if self._should_upgrade():
+                    self.handle_websocket_upgrade()
+                else:
+                    self._unsupported_upgrade_warning()
+            return False
+        except httptools.HttpParserError:
+            if not self._refused:
+                self.logger.warning("Invalid HTTP request received.")
+                self.send_400_response("Invalid HTTP request received.")
+            return False
+        return not self._refused
+
+    def handle_websocket_upgrade(self) -> None:
+        self._disarm()
+        super().handle_websocket_upgrade()
+
+    # Parser callbacks
+
+    def on_message_begin(self) -> None:
+        # A publish answered at once arms uvicorn's keep-alive timeout while the parser may still
+        # hold a pipelined request; a request that begins is never idle.
+        self._unset_keepalive_if_required()
+        super().on_message_begin()
+        self._request_begun = True
+        self._reading_head = True
+        self._header_count = 0
+        if self._timer is None:
+            self._arm(self._limits.head_timeout, self._head_timed_out)
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        if len(self.url) + LINE_OVERHEAD > self._limits.max_line_bytes:
+            self._refuse(_refusal("request_target_too_large", "the request target is longer than "
+                                  f"{self._limits.max_line_bytes} bytes", 414))
+            raise _Refused
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_count += 1
+        if self._header_count > self._limits.max_headers:
+            self._refuse(_refusal("request_head_too_large",
+                                  f"more than {self._limits.max_headers} header fields", 431))
+            raise _Refused
+        if len(name) + len(value) + LINE_OVERHEAD > self._limits.max_line_bytes:
+            self._refuse(_refusal("request_head_too_large", "a header field is longer than "
+                                  f"{self._limits.max_line_bytes} bytes", 431))
+            raise _Refused
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._reading_head, self._head_bytes = False, 0
+        self._disarm()
+        parser = self.parser
+        if parser.should_upgrade() and parser.get_http_version() != "1.1":
+            self._refuse(_refusal("unsupported_http_version", "a WebSocket upgrade needs HTTP/1.1", 400))
+            raise _Refused
+        cycle = self._publish_cycle()
+        if cycle is None:
+            super().on_headers_complete()
+        else:
+            self.cycle = cycle  # type: ignore[assignment]
+        self._awaiting_body = True
+
+    def _publish_cycle(self) -> _PublishCycle | None:
+        """A cycle for this request if it is a publish this protocol answers, else None.
+
+        Raises _Refused (after answering) when the key, the declared size or the memory budget
+        refuses it.
+        """
+        api, parser = self._api, self.parser
+        if api is None or parser.get_method() != b"POST" or parser.should_upgrade():
+            return None
+        url = httptools.parse_url(self.url)
+        path = url.path.decode("latin-1")
+        path = unquote(path) if "%" in path else path
+        if not api.serves(path):
+            return None
+        authorization, declared = "", None
+        for name, value in self.headers:
+            if name == b"authorization" and not authorization:
+                authorization = value.decode("latin-1")
+            elif name == b"content-length" and declared is None:
+                declared = declared_length(value)
+        refusal = api.refuse_head(authorization, declared)
+        if refusal is None and declared is not None and not self._load.reserve(declared):
+            self._load.log_refusal(self.loop.time(), "refusing publish requests: %d bytes of bodies "
+                                   "pending, the limit is %d", self._load.pending_bytes, self._load.limit)
+            refusal = _refusal("server_busy", "too many request bodies pending; retry later", 503,
+                               **{"Retry-After": "1"})
+        if refusal is not None:
+            self._refuse(refusal)
+            raise _Refused
+        if self.root_path or (self.cycle is not None and not self.cycle.response_complete):
+            if declared is not None:
+                self._load.release(declared)
+            return None  # uvicorn's pipeline keeps the order; the FastAPI route answers it
+        if self.expect_100_continue:
+            self.transport.write(CONTINUE)
+        self.scope["method"] = "POST"
+        self.scope["path"] = path
+        self.scope["query_string"] = url.query or b""
+        keep_alive = parser.get_http_version() == "1.1" and parser.should_keep_alive()
+        return _PublishCycle(path, keep_alive, declared or 0)
+
+    def on_body(self, body: bytes) -> None:
+        cycle = self.cycle
+        if not isinstance(cycle, _PublishCycle):
+            super().on_body(body)
+            return
+        if cycle.too_large:
+            return
+        cycle.size += len(body)
+        if cycle.size > self._api.max_body_bytes:
+            cycle.too_large, cycle.chunks = True, []
+            return
+        if cycle.size > cycle.reserved:  # a chunked body reserves as it arrives
+            if not self._load.reserve(cycle.size - cycle.reserved):
+                self._refuse(_refusal("server_busy", "too many request bodies pending; retry later", 503,
+                                      **{"Retry-After": "1"}), reading_body=True)
+                raise _Refused
+            cycle.reserved = cycle.size
+        cycle.chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        self._awaiting_body = False
+        self._disarm()
+        cycle = self.cycle
+        if not isinstance(cycle, _PublishCycle):
+            super().on_message_complete()
+            return
+        answer = self._answer(cycle)
+        if self._api.hub.backend.waits:
+            task = self.loop.create_task(answer)
+            task.add_done_callback(self.tasks.discard)
+            self.tasks.add(task)
+        else:
+            run_eagerly(answer, self.tasks)
+
+    # Answers
+
+    async def _answer(self, cycle: _PublishCycle) -> None:
+        body = None if cycle.too_large else (cycle.chunks[0] if len(cycle.chunks) == 1 else b"".join(cycle.chunks))
+        cycle.chunks = []
+        try:
+            answer = await self._api.answer(cycle.path, body)
+        except Exception:
+            self.logger.exception("Exception in ASGI application\n")  # as uvicorn words it
+            cycle.keep_alive = False
+            self._respond(cycle, 500, [(b"content-type", b"text/plain; charset=utf-8"),
+                                       (b"content-length", b"21")], b"Internal Server Error")
+            return
+        payload = answer.rendered()
+        self._respond(cycle, answer.status, answer.raw_headers(len(payload)), payload)
+
+    def _respond(self, cycle: _PublishCycle, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """Write the whole response with one system call, as uvicorn's cycle would frame it."""
+        cycle.response_complete = True
+        self._release(cycle)
+        if cycle.disconnected:
+            return
+        if self.access_log:
+            self.access_logger.info('%s - "%s %s HTTP/%s" %d', get_client_addr(self.scope), "POST",
+                                    get_path_with_query_string(self.scope), "1.1", status)
+        self.transport.write(self._response_bytes(status, headers, body, cycle.keep_alive))
+        if not cycle.keep_alive:
+            self.transport.close()
+        self.on_response_complete()
+
+    def _response_bytes(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
+                        keep_alive: bool) -> bytes:
+        content = [STATUS_LINE[status]]
+        for name, value in self.server_state.default_headers:
+            content += (name, b": ", value, b"\r\n")
+        for name, value in headers:
+            content += (name, b": ", value, b"\r\n")
+        if not keep_alive:
+            content.append(b"connection: close\r\n")
+        content += (b"\r\n", body)
+        return b"".join(content)
+
+    def _refuse(self, answer: Answer, reading_body: bool = False) -> None:
+        """Answer now and close: the rest of the request is never read.
+
+        Only close when an answer cannot be written any more: while the head is read, an earlier
+        request's response still being produced (a refusal must not overtake it); while the body
+        is read, the app already started this request's response.
+        """
+        self._refused = True
+        self._disarm()
+        cycle = self.cycle
+        if isinstance(cycle, _PublishCycle):
+            self._release(cycle)
+        if reading_body:
+            answerable = not getattr(cycle, "response_started", False) and not cycle.response_complete
+        else:
+            answerable = cycle is None or cycle.response_complete
+        if answerable:
+            payload = answer.rendered()
+            self.transport.write(self._response_bytes(answer.status, answer.raw_headers(len(payload)),
+                                                      payload, keep_alive=False))
+        self.transport.close()
+
+    def _release(self, cycle: _PublishCycle) -> None:
+        if cycle.reserved:
+            self._load.release(cycle.reserved)
+            cycle.reserved = 0
+
+    # Time limits
+
+    def _arm(self, delay: float, callback) -> None:
+        self._timer = self.loop.call_later(delay, callback)
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _head_timed_out(self) -> None:
+        """Nothing, or not a whole head, within the head timeout: 408 if a request began."""
+        self._timer = None
+        if not self._request_begun:
+            self.transport.close()
+            return
+        self._refuse(_refusal("request_timeout", "the request head did not arrive in time", 408))
+
+    def _body_timed_out(self) -> None:
+        self._timer = None
+        now = self.loop.time()
+        wait = min(self._body_progress + self._limits.body_idle_timeout, self._body_deadline) - now
+        if wait > 0:
+            self._arm(wait, self._body_timed_out)
+            return
+        self._refuse(_refusal("request_timeout", "the request body did not arrive in time", 408),
+                     reading_body=True)

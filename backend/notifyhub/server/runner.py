@@ -1,0 +1,96 @@
+"""Building and running the server: uvicorn with notifyhub's protocols, the limits they enforce,
+an optional internal listener for operations, and the hub's orderly shutdown."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import socket
+
+import uvicorn
+from fastapi import FastAPI
+
+from ..app import HubParts, create_app
+from ..hub import Hub
+from ..log_redaction import RedactTokens
+from ..settings import Settings
+from .http_protocol import NotifyhubHttpProtocol
+from .limits import ServerLoad, WireLimits, raise_descriptor_limit
+from .websocket_protocol import NotifyhubWebSocketProtocol
+
+logger = logging.getLogger("notifyhub.server")
+
+
+class HubServer(uvicorn.Server):
+    """uvicorn's server, but on shutdown the hub flushes and closes its clients with 1012 first
+    (uvicorn alone would send 1012 straight away and drop what the hub still had queued), and
+    with `operations_port` set it listens there too."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI, hub: Hub) -> None:
+        super().__init__(config)
+        self.app = app
+        self.hub = hub
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        settings = self.hub.settings
+        if sockets is None and settings.operations_port is not None:
+            sockets = [self.config.bind_socket(), _bind(settings.operations_host, settings.operations_port)]
+        await super().serve(sockets)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        await self.hub.shutdown()
+        await super().shutdown(sockets)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def log_config(level: str) -> dict:
+    """uvicorn's logging setup with token redaction on every handler."""
+    config = {**uvicorn.config.LOGGING_CONFIG}
+    config["filters"] = {"redact_tokens": {"()": RedactTokens}}
+    config["handlers"] = {name: {**handler, "filters": ["redact_tokens"]}
+                          for name, handler in uvicorn.config.LOGGING_CONFIG["handlers"].items()}
+    config["loggers"] = {**config["loggers"], "notifyhub": {"handlers": ["default"], "level": level.upper(),
+                                                            "propagate": False}}
+    return config
+
+
+def build_server(settings: Settings, log_level: str = "info", access_log: bool = False) -> HubServer:
+    """A ready-to-run server for settings (call `.run()`, or `await .serve()`).
+
+    Raises this process's open-file limit to its hard limit, and derives the connection limit
+    from it unless `max_connections` is set.
+    """
+    parts = HubParts.assemble(settings)
+    app = create_app(parts=parts)
+    descriptors = raise_descriptor_limit()
+    limits = WireLimits.from_settings(settings, descriptors)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        ws=functools.partial(NotifyhubWebSocketProtocol, gate=parts.admission),
+        ws_max_size=settings.max_message_bytes,
+        ws_ping_interval=settings.ping_interval_seconds,
+        ws_ping_timeout=None,  # the hub's idle sweep owns the rule (Hub._sweep_idle)
+        ws_per_message_deflate=settings.permessage_deflate,
+        loop="uvloop",
+        http=functools.partial(NotifyhubHttpProtocol, service_api=parts.service_api, limits=limits,
+                               load=ServerLoad(settings.max_pending_request_bytes)),
+        lifespan="on",
+        log_level=log_level,
+        log_config=log_config(log_level),
+        access_log=access_log,
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+    )
+    logger.info("open-file limit %d: at most %d connections", descriptors, limits.max_connections)
+    return HubServer(config, app, parts.hub)
