@@ -7,7 +7,7 @@
  *                                          v
  *                     reconnecting (backoff; then a new socket; stays here until open)
  *
- *   any state ──disconnect(), a "stop" close code, the token refused twice──> closed
+ *   any state ──disconnect(), a "stop" close code, the token refused (twice, or past maxReconnectAttempts)──> closed
  *   closed ──connect()──> connecting
  *
  * `open` means the hub confirmed the connection with `connection_established`, not merely that
