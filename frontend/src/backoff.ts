@@ -27,3 +27,14 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const random = options.random ?? Math.random;
   return Math.floor(random() * backoffCeiling(attempt, options));
 }
+
+/**
+ * The delay before reconnect attempt `attempt` when the hub said how long to wait
+ * (`retry_after`, in ms): the hint, bounded by `cap` so a hub cannot park a client for longer
+ * than the client's own longest wait, plus the usual `backoffDelay`, so that every client the
+ * hub turned away does not come back at the same instant. Never less than the bounded hint, never
+ * more than twice `cap`.
+ */
+export function delayAfterHint(attempt: number, retryAfter: number, options: BackoffOptions): number {
+  return Math.min(Math.max(0, retryAfter), options.cap) + backoffDelay(attempt, options);
+}

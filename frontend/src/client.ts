@@ -7,11 +7,15 @@
  *                                          v
  *                     reconnecting (backoff; then a new socket; stays here until open)
  *
- *   any state ──disconnect(), a "stop" close code, auth refused twice, attempts exhausted──> closed
+ *   any state ──disconnect(), a "stop" close code, the token refused (twice, or past maxReconnectAttempts)──> closed
  *   closed ──connect()──> connecting
  *
  * `open` means the hub confirmed the connection with `connection_established`, not merely that
- * the socket opened; the reconnect attempt count resets there too.
+ * the socket opened; the backoff attempt number and the refusal count reset there too.
+ *
+ * Transient failures (1013, a hub restarting or down, no network, a handshake refused while the
+ * token is fine) never stop the client: it keeps `reconnecting`, with backoff. Only refusals that
+ * more attempts cannot cure stop it (closePolicy.ts).
  *
  * The decisions (backoff, what a close code means, parsing frames) are plain functions in their
  * own modules; this class only wires them to a socket, timers and events. Every listener and timer
@@ -25,8 +29,8 @@
  * readState.ts keeps the cursors an unread badge is drawn from.
  */
 import { checkAuth, authCheckUrlFor } from "./authCheck.js";
-import { backoffDelay } from "./backoff.js";
-import { StopReason, closeCodeName, decideAfterClose } from "./closePolicy.js";
+import { backoffDelay, delayAfterHint } from "./backoff.js";
+import { StopReason, closeCodeName, decideAfterAuthCheck, decideAfterClose } from "./closePolicy.js";
 import { CursorSender } from "./cursorSender.js";
 import { Disposers } from "./disposers.js";
 import {
@@ -95,10 +99,12 @@ export class NotifyhubClient {
   #lastToken = "";
   /** Bumped whenever an attempt starts or the client stops: a stale async step sees the change and quits. */
   #generation = 0;
-  /** Reconnects since the hub last confirmed a connection. */
+  /** Reconnects since the hub last confirmed a connection: the backoff's attempt number. */
   #attempts = 0;
-  /** Auth-checks answered 401 since the hub last confirmed a connection. */
-  #authRefusals = 0;
+  /** Refusals more attempts cannot cure (auth-checks answered 401) since the hub last confirmed a connection. */
+  #refusals = 0;
+  /** Before this time (clock ms) the hub asked not to be tried again (`retry_after`); 0 when it did not. */
+  #notBefore = 0;
   /** The last message handed to handlers; survives reconnects (and `disconnect()`, for the next `connect()`). */
   #position: StreamPosition | undefined;
   readonly #readState: ReadStateStore;
@@ -182,7 +188,8 @@ export class NotifyhubClient {
     this.#url(); // fail now, not inside a timer
     this.#webSocketConstructor();
     this.#attempts = 0;
-    this.#authRefusals = 0;
+    this.#refusals = 0;
+    this.#notBefore = 0;
     this.#watchEnvironment();
     this.#setState("connecting", null, "");
     void this.#openSocket();
@@ -353,7 +360,7 @@ export class NotifyhubClient {
 
   #established(payload: ConnectionEstablishedPayload): void {
     this.#attempts = 0;
-    this.#authRefusals = 0;
+    this.#refusals = 0;
     this.#position = positionOnEstablished(this.#position, payload);
     this.#readState.update((state) => readStateOnEstablished(state, payload));
     // Cursors not sent before (or lost with the old socket) go out now, if still relevant.
@@ -425,7 +432,7 @@ export class NotifyhubClient {
     const decision = decideAfterClose(code, reason, opened, this.#authCheck() !== undefined);
     switch (decision.action) {
       case "reconnect":
-        this.#reconnect(code, reason || closeCodeName(code) || "");
+        this.#reconnect(code, reason || closeCodeName(code) || "", decision.retryAfter);
         return;
       case "stop":
         this.#stop(code, decision.reason);
@@ -438,36 +445,49 @@ export class NotifyhubClient {
   }
 
   /**
-   * The handshake failed. A 401 from the auth-check means the token is the problem: allow one
-   * more attempt (with a token from a fresh `getToken` call), and stop in `closed: unauthorized`
-   * when that one is refused too. Any other answer: an ordinary failure, retried with backoff.
+   * The handshake failed; ask the auth-check whether the token is the problem
+   * (`decideAfterAuthCheck`): a 401 allows one more attempt, with a token from a fresh `getToken`
+   * call, and stops the client in `closed: unauthorized` when that one is refused too. Any other
+   * answer (the token is fine, or the hub cannot be asked): a transient failure, retried with
+   * backoff for as long as it takes.
    */
   async #checkAuthThenReconnect(code: number, reason: string): Promise<void> {
     const generation = this.#generation;
     const { fetch, url } = this.#authCheck()!;
     const result = await checkAuth(fetch, url, this.#lastToken);
     if (generation !== this.#generation) return;
-    if (result === "unauthorized" && ++this.#authRefusals > 1) {
-      this.#stop(CloseCode.UNAUTHORIZED, StopReason.UNAUTHORIZED);
-      return;
+    if (result === "unauthorized") this.#refusals += 1;
+    const max = this.#option("maxReconnectAttempts");
+    const decision = decideAfterAuthCheck(result, this.#refusals, max);
+    switch (decision.action) {
+      case "reconnect":
+        this.#reconnect(code, decision.refused ? StopReason.UNAUTHORIZED : reason);
+        return;
+      case "stop":
+        this.#stop(CloseCode.UNAUTHORIZED, decision.reason);
+        if (decision.reason === StopReason.RECONNECT_ATTEMPTS_EXHAUSTED) {
+          this.#dispatch(this.#localError(decision.reason,
+            `gave up reconnecting after ${this.#refusals} refusals in a row`, { refusals: this.#refusals }));
+        }
+        return;
     }
-    this.#reconnect(code, result === "unauthorized" ? StopReason.UNAUTHORIZED : reason);
   }
 
-  /** Schedule the next attempt after a backoff delay, or give up when attempts ran out. */
-  #reconnect(code: number | null, reason: string): void {
-    const max = this.#option("maxReconnectAttempts");
-    if (this.#attempts >= max) {
-      this.#stop(code, StopReason.RECONNECT_ATTEMPTS_EXHAUSTED);
-      this.#dispatch(this.#localError(StopReason.RECONNECT_ATTEMPTS_EXHAUSTED,
-        `gave up reconnecting after ${max} attempts`, { attempts: max }));
-      return;
-    }
-    const delay = backoffDelay(this.#attempts, {
+  /**
+   * Schedule the next attempt after a backoff delay: at least `retryAfter` ms when the hub gave
+   * that hint. The attempt number grows with every failure, so the delay reaches
+   * `maxReconnectInterval`; it starts again when the hub confirms a connection.
+   */
+  #reconnect(code: number | null, reason: string, retryAfter?: number): void {
+    const backoff = {
       base: this.#option("reconnectInterval"),
       cap: this.#option("maxReconnectInterval"),
       ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
-    });
+    };
+    const delay = retryAfter === undefined
+      ? backoffDelay(this.#attempts, backoff)
+      : delayAfterHint(this.#attempts, retryAfter, backoff);
+    this.#notBefore = retryAfter === undefined ? 0 : this.#clock.now() + Math.min(retryAfter, backoff.cap);
     this.#attempts += 1;
     this.#setState("reconnecting", code, reason);
     this.#cancelReconnectTimer = this.#session.timeout(this.#clock, delay, () => {
@@ -502,7 +522,8 @@ export class NotifyhubClient {
   }
 
   #wake(): void {
-    if (this.#cancelReconnectTimer !== undefined) {
+    // A hub that asked for time (`retry_after`) gets it, whatever the browser does meanwhile.
+    if (this.#cancelReconnectTimer !== undefined && this.#clock.now() >= this.#notBefore) {
       this.#cancelReconnectTimer();
       this.#cancelReconnectTimer = undefined;
       void this.#openSocket();

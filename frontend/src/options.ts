@@ -38,11 +38,34 @@ export interface ClientOptions {
    * `notifyhub.v1`, which keeps it out of URLs and logs. `"query"`: `?token=<jwt>`.
    */
   readonly tokenTransport?: "subprotocol" | "query";
-  /** Ceiling of the first reconnect delay, in ms; doubles per attempt (full jitter). Default 1000. */
+  /**
+   * Ceiling of the first reconnect delay, in ms; doubles with every failed attempt until the hub
+   * confirms a connection again (full jitter: the delay is uniformly random below the ceiling).
+   * Default 1000.
+   */
   readonly reconnectInterval?: number;
-  /** No reconnect delay exceeds this, in ms. Default 30000. */
+  /**
+   * No backoff delay exceeds this, in ms. It also bounds a `retry_after` hint from the hub: the
+   * client waits the hint (at most this long) plus a jittered backoff delay. Default 30000.
+   */
   readonly maxReconnectInterval?: number;
-  /** Reconnects in a row before giving up (`Infinity` allowed). Default 5. */
+  /**
+   * Refusals that more attempts cannot cure, in a row, after which the client gives up (`closed`,
+   * reason `reconnect_attempts_exhausted`, and a local `error` message to `error` subscribers).
+   * `Infinity` allowed. Default 5.
+   *
+   * Transient failures never count, whatever their number: 1013 "try again later" (and its
+   * `retry_after` hint), 1001, 1011, 1012, 4000-4499, a dropped link, a hub that is down or
+   * unreachable, a handshake refused while the auth-check says the token is fine or cannot be
+   * asked, a failing `getToken`. After these the client reconnects for as long as it takes, with
+   * capped backoff, so a storm never leaves a browser disconnected for good.
+   *
+   * What counts is the auth-check refusing the token (401). The first refusal is followed by one
+   * more attempt with a token from a fresh `getToken` call (an expired token is cured that way);
+   * a second refusal in a row stops the client as `unauthorized`, so today only 0 (stop at the
+   * first refusal, without trying a fresh token) changes the outcome. The hub's "do not come back"
+   * close codes (1000, 1008, 4500-4999) stop the client at once, without counting.
+   */
   readonly maxReconnectAttempts?: number;
   /** ms between the client's `ping` frames. Default 30000. */
   readonly heartbeatInterval?: number;

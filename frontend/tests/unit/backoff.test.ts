@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffCeiling, backoffDelay } from "../../src/backoff.js";
+import { backoffCeiling, backoffDelay, delayAfterHint } from "../../src/backoff.js";
 
 const defaults = { base: 1000, cap: 30_000 };
 
@@ -33,5 +33,18 @@ describe("backoff", () => {
     // maxReconnectAttempts: Infinity must not produce NaN or Infinity delays.
     expect(backoffCeiling(5000, defaults)).toBe(30_000);
     expect(backoffDelay(5000, { ...defaults, random: () => 0.5 })).toBe(15_000);
+  });
+
+  it("waits at least a retry_after hint, plus full jitter", () => {
+    // A hub's "come back in 2 s" is honoured, and its clients still spread out after it.
+    expect(delayAfterHint(0, 2000, { ...defaults, random: () => 0 })).toBe(2000);
+    expect(delayAfterHint(0, 2000, { ...defaults, random: () => 0.5 })).toBe(2500);
+    expect(delayAfterHint(3, 2000, { ...defaults, random: () => 0.999999 })).toBe(9999);
+  });
+
+  it("bounds the hint by the cap, and the whole delay by twice the cap", () => {
+    // A hub asking for an hour parks no tab for an hour.
+    expect(delayAfterHint(0, 3_600_000, { ...defaults, random: () => 0 })).toBe(30_000);
+    expect(delayAfterHint(50, 3_600_000, { ...defaults, random: () => 0.999999 })).toBe(59_999);
   });
 });

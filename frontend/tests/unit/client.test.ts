@@ -27,6 +27,16 @@ function confirm(socket = FakeWebSocket.last, overrides: Parameters<typeof estab
   return socket;
 }
 
+/** Assert that the next socket opens exactly `delay` ms from now, and not a ms earlier. */
+async function nextSocketAfter(delay: number): Promise<FakeWebSocket> {
+  const before = FakeWebSocket.instances.length;
+  await vi.advanceTimersByTimeAsync(delay - 1);
+  expect(FakeWebSocket.instances, `a socket opened before ${delay} ms`).toHaveLength(before);
+  await vi.advanceTimersByTimeAsync(1);
+  expect(FakeWebSocket.instances, `no socket opened at ${delay} ms`).toHaveLength(before + 1);
+  return FakeWebSocket.last;
+}
+
 describe("connecting", () => {
   it("offers the token as a bearer subprotocol beside notifyhub.v1", async () => {
     // Browsers cannot set headers; the token must not end up in URLs by default.
@@ -176,56 +186,18 @@ describe("reconnecting", () => {
     expect(h.client.state).toBe("open");
   });
 
-  it("gives up after maxReconnectAttempts and tells error subscribers", async () => {
-    // A hub that stays down ends in a clear state instead of retrying forever.
-    const h = await connected(harness({ maxReconnectAttempts: 3 }));
-    const errors: PayloadOf<"error">[] = [];
-    h.client.subscribe("error", (payload) => errors.push(payload));
+  it("grows the backoff through failures and resets it on connection_established, not on open", async () => {
+    // A hub that accepts and drops at once is not hammered; a confirmed connection starts afresh.
+    await connected(harness({ random: () => 0.5 }));
     confirm().serverClose(1006);
-    for (let i = 0; i < 3; i += 1) {
-      await vi.advanceTimersByTimeAsync(30_000);
-      FakeWebSocket.last.open();
-      FakeWebSocket.last.serverClose(1006);
-    }
-    expect(FakeWebSocket.instances).toHaveLength(4);
-    expect(h.client.state).toBe("closed");
-    expect(h.changes.at(-1)).toEqual({
-      previous: "reconnecting",
-      current: "closed",
-      code: 1006,
-      reason: "reconnect_attempts_exhausted",
-    });
-    expect(errors).toEqual([
-      {
-        code: "internal",
-        message: "gave up reconnecting after 3 attempts",
-        details: { attempts: 3, local: true, reason: "reconnect_attempts_exhausted" },
-      },
-    ]);
-    await vi.advanceTimersByTimeAsync(120_000);
-    expect(FakeWebSocket.instances).toHaveLength(4);
-    expect(vi.getTimerCount()).toBe(0);
-  });
-
-  it("resets the attempt count on connection_established, not when the socket opens", async () => {
-    // A hub that accepts and drops at once must still run out of attempts.
-    const h = await connected(harness({ maxReconnectAttempts: 2 }));
-    confirm().serverClose(1006); // attempt 1 scheduled
-    await vi.advanceTimersByTimeAsync(30_000);
-    FakeWebSocket.last.open(); // opened, never confirmed
-    FakeWebSocket.last.serverClose(CloseCode.TRY_AGAIN_LATER); // attempt 2
-    await vi.advanceTimersByTimeAsync(30_000);
-    confirm(); // confirmed: the count starts again
+    await nextSocketAfter(500);
+    FakeWebSocket.last.open(); // opened, never confirmed: the backoff keeps growing
+    FakeWebSocket.last.serverClose(CloseCode.TRY_AGAIN_LATER);
+    await nextSocketAfter(1000);
     FakeWebSocket.last.serverClose(1006);
-    await vi.advanceTimersByTimeAsync(30_000);
-    FakeWebSocket.last.open();
-    FakeWebSocket.last.serverClose(1006);
-    await vi.advanceTimersByTimeAsync(30_000);
-    expect(h.client.state).toBe("reconnecting");
-    FakeWebSocket.last.open();
-    FakeWebSocket.last.serverClose(1006);
-    expect(h.client.state).toBe("closed");
-    expect(FakeWebSocket.instances).toHaveLength(5);
+    await nextSocketAfter(2000);
+    confirm().serverClose(1006); // confirmed: the backoff starts again
+    await nextSocketAfter(500);
   });
 
   it("keeps retrying with maxReconnectAttempts: Infinity", async () => {
@@ -294,6 +266,105 @@ describe("reconnecting", () => {
     FakeWebSocket.last.serverClose(1006);
     await vi.advanceTimersByTimeAsync(0);
     expect(FakeWebSocket.last.url).toBe(`${HUB_URL}?since=e2%3A2`);
+  });
+});
+
+describe("storms", () => {
+  it("survives 50 consecutive 1013 closes, backing off up to the cap, then connects", async () => {
+    // An overloaded hub that turns everyone away for minutes never leaves a browser offline for good.
+    const h = await connected(harness({ random: () => 0.5 }));
+    confirm().serverClose(CloseCode.TRY_AGAIN_LATER, "backend unavailable");
+    for (let i = 0; i < 50; i += 1) {
+      await nextSocketAfter(Math.min(500 * 2 ** i, 15_000)); // half the ceiling, capped at 30 s
+      FakeWebSocket.last.open();
+      FakeWebSocket.last.serverClose(CloseCode.TRY_AGAIN_LATER, "backend unavailable");
+      expect(h.client.state).toBe("reconnecting");
+    }
+    await nextSocketAfter(15_000);
+    confirm();
+    expect(h.client.state).toBe("open");
+    expect(FakeWebSocket.instances).toHaveLength(52);
+    expect(h.changes.filter((change) => change.current === "closed")).toEqual([]);
+  });
+
+  it.each([
+    ["the token is fine (the hub refused for load, 429)", async () => ({ status: 204 })],
+    ["the hub is unreachable", async () => Promise.reject(new TypeError("fetch failed"))],
+    ["the auth-check fails (502 from a proxy)", async () => ({ status: 502 })],
+  ])("survives 50 failed opens when %s, then connects", async (_, answer) => {
+    // A hub that is down or refusing handshakes for a while is reached once it comes back.
+    const h = harness({ maxReconnectAttempts: 3 });
+    h.fetch.mockImplementation(answer);
+    await connected(h);
+    for (let i = 0; i < 50; i += 1) {
+      FakeWebSocket.last.refuseHandshake();
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(h.client.state).toBe("reconnecting");
+    }
+    expect(h.fetch).toHaveBeenCalledTimes(50);
+    expect(FakeWebSocket.instances).toHaveLength(51);
+    confirm();
+    expect(h.client.state).toBe("open");
+  });
+
+  it("survives 50 failed opens with no auth-check at all", async () => {
+    const h = await connected(harness({ fetch: null, maxReconnectAttempts: 1 }));
+    for (let i = 0; i < 50; i += 1) {
+      FakeWebSocket.last.refuseHandshake();
+      await vi.advanceTimersByTimeAsync(30_000);
+    }
+    expect(FakeWebSocket.instances).toHaveLength(51);
+    expect(h.client.state).toBe("reconnecting");
+  });
+
+  it("keeps trying while getToken fails, for as long as it fails", async () => {
+    // A token service outage delays the connection; it does not end it.
+    const getToken = vi.fn<() => Promise<string>>().mockRejectedValue(new Error("token service down"));
+    const h = await connected(harness({ maxReconnectAttempts: 2 }), getToken);
+    await vi.advanceTimersByTimeAsync(20 * 30_000);
+    expect(getToken.mock.calls.length).toBeGreaterThan(20);
+    expect(h.client.state).toBe("reconnecting");
+    getToken.mockResolvedValue("jwt");
+    await vi.advanceTimersByTimeAsync(30_000);
+    confirm();
+    expect(h.client.state).toBe("open");
+  });
+
+  it("waits at least the hub's retry_after before the next attempt, plus jitter", async () => {
+    // A hub that says "come back in 2.5 s" is not hit before then, and not by everyone at once.
+    const h = await connected(harness({ random: () => 0 }));
+    confirm().serverClose(CloseCode.TRY_AGAIN_LATER, "backend unavailable; retry_after=2.5");
+    expect(h.changes.at(-1)).toMatchObject({ current: "reconnecting", code: 1013 });
+    await nextSocketAfter(2500); // no jitter drawn: exactly the hint
+
+    const jittered = await connected(harness({ random: () => 0.5 }));
+    confirm().serverClose(CloseCode.TRY_AGAIN_LATER, "retry_after=4");
+    await nextSocketAfter(4000 + 500); // the hint plus half the first backoff ceiling
+    expect(jittered.client.state).toBe("reconnecting");
+  });
+
+  it("bounds a retry_after hint by maxReconnectInterval", async () => {
+    // A hub bug asking for an hour does not park the tab for an hour.
+    await connected(harness({ random: () => 0, maxReconnectInterval: 10_000 }));
+    confirm().serverClose(CloseCode.TRY_AGAIN_LATER, "retry_after=3600");
+    await nextSocketAfter(10_000);
+  });
+
+  it("does not cut a retry_after wait short when the browser comes online", async () => {
+    // The hub asked for time; a flapping network does not turn into a burst on a struggling hub.
+    const h = await connected(harness({ random: () => 0 }));
+    confirm().serverClose(CloseCode.TRY_AGAIN_LATER, "retry_after=5");
+    await vi.advanceTimersByTimeAsync(1000);
+    h.window.dispatchEvent(new Event("online"));
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    await nextSocketAfter(4000);
+    // A later drop without a hint: waking up reconnects at once again.
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.serverClose(1006);
+    h.window.dispatchEvent(new Event("online"));
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(3);
   });
 });
 
@@ -444,6 +515,59 @@ describe("refused handshakes", () => {
     expect(getToken).toHaveBeenCalledTimes(2);
   });
 
+  it("stops at the first refusal with maxReconnectAttempts: 0 and tells error subscribers", async () => {
+    // An app that wants no second try with bad credentials gets a clear end state.
+    const h = harness({ maxReconnectAttempts: 0 });
+    h.fetch.mockResolvedValue({ status: 401 });
+    const errors: PayloadOf<"error">[] = [];
+    h.client.subscribe("error", (payload) => errors.push(payload));
+    await connected(h);
+    FakeWebSocket.last.refuseHandshake();
+    await settle();
+    expect(h.changes.at(-1)).toEqual({
+      previous: "reconnecting",
+      current: "closed",
+      code: CloseCode.UNAUTHORIZED,
+      reason: "reconnect_attempts_exhausted",
+    });
+    expect(errors).toEqual([
+      {
+        code: "internal",
+        message: "gave up reconnecting after 1 refusals in a row",
+        details: { refusals: 1, local: true, reason: "reconnect_attempts_exhausted" },
+      },
+    ]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("counts refusals until a confirmed connection, not across it, and not transient failures", async () => {
+    // A hub outage between two refusals does not earn bad credentials a third try.
+    const h = harness();
+    await connected(h);
+    h.fetch.mockResolvedValueOnce({ status: 401 });
+    FakeWebSocket.last.refuseHandshake(); // refusal 1
+    await vi.advanceTimersByTimeAsync(30_000);
+    h.fetch.mockRejectedValueOnce(new TypeError("fetch failed"));
+    FakeWebSocket.last.refuseHandshake(); // the hub is down: transient
+    await vi.advanceTimersByTimeAsync(30_000);
+    confirm().serverClose(CloseCode.SERVICE_RESTART); // confirmed: the count starts again
+    await vi.advanceTimersByTimeAsync(30_000);
+    h.fetch.mockResolvedValueOnce({ status: 401 });
+    FakeWebSocket.last.refuseHandshake(); // refusal 1 again
+    await settle();
+    expect(h.client.state).toBe("reconnecting");
+    await vi.advanceTimersByTimeAsync(30_000);
+    h.fetch.mockResolvedValueOnce({ status: 204 });
+    FakeWebSocket.last.refuseHandshake(); // transient
+    await vi.advanceTimersByTimeAsync(30_000);
+    h.fetch.mockResolvedValueOnce({ status: 401 });
+    FakeWebSocket.last.refuseHandshake(); // refusal 2 in a row
+    await settle();
+    expect(h.changes.at(-1)).toMatchObject({ current: "closed", reason: "unauthorized" });
+  });
+
   it("connects when the second token is accepted", async () => {
     const h = harness();
     h.fetch.mockResolvedValueOnce({ status: 401 });
@@ -454,7 +578,7 @@ describe("refused handshakes", () => {
     expect(h.client.state).toBe("open");
   });
 
-  it("retries as usual when the token is fine (429, hub down)", async () => {
+  it("retries, without counting, when the token is fine (429, hub down)", async () => {
     // Only the hub's 401 counts as bad credentials.
     const h = await connected(harness({ maxReconnectAttempts: 3 }));
     for (let i = 0; i < 3; i += 1) {
