@@ -34,7 +34,8 @@ describe.skipIf(missing.length > 0)("the demo page in Chromium", () => {
   let page: Page;
 
   beforeAll(async () => {
-    hub = new Hub(await freePort());
+    // The demo's operations view reads /api/v1/ws/stats from the page, as under `make demo`.
+    hub = new Hub(await freePort(), { NOTIFYHUB_OPERATIONS_PUBLIC: "true" });
     await Promise.all([hub.start(), build({ configFile: config, logLevel: "warn" })]);
     const port = await freePort();
     server = await preview({
