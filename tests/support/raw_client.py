@@ -45,6 +45,24 @@ class RawClient:
             (length,) = struct.unpack("!Q", await self.reader.readexactly(8))
         return first & 0x0F, await self.reader.readexactly(length)
 
+    async def read_raw_frame(self) -> bytes:
+        """The next frame exactly as the server wrote it, header included."""
+        head = await self.reader.readexactly(2)
+        length, extended = head[1] & 0x7F, b""
+        if length == 126:
+            extended = await self.reader.readexactly(2)
+            (length,) = struct.unpack("!H", extended)
+        elif length == 127:
+            extended = await self.reader.readexactly(8)
+            (length,) = struct.unpack("!Q", extended)
+        return head + extended + await self.reader.readexactly(length)
+
+    def send_frame(self, opcode: int, payload: bytes) -> None:
+        """A final, masked frame of any opcode (a ping is 0x9)."""
+        mask = os.urandom(4)
+        header = bytes([0x80 | opcode]) + _length(len(payload), masked=True) + mask
+        self.writer.write(header + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
     async def read_close_code(self) -> int:
         """Skip frames until the server's close frame; return its code."""
         while True:
