@@ -85,6 +85,8 @@ class Socket(Protocol):
         """Deliver the connection's frames (and its end) to listener from now on."""
 
 
+CUT_OFF_GRACE_SECONDS = 1.0
+"""How long a client cut off for not reading gets to take the close frame before its socket goes."""
 MIN_THROTTLE_SECONDS = 0.05
 """Shortest pause of a flooding client's socket: shorter ones would cost more wake-ups than reads."""
 
@@ -316,20 +318,24 @@ class Connection:
         wait = (1 - self._tokens) / self._limits.frames_per_second
         self._socket.pause_reading_for(max(wait, MIN_THROTTLE_SECONDS))
 
-    def close(self, code: int, reason: str = "") -> None:
-        """Write what is queued, then a close frame. Idempotent; never awaits."""
+    def close(self, code: int, reason: str = "", abort_after: float | None = None) -> None:
+        """Write what is queued, then a close frame; drop the socket if the client has not
+        answered within abort_after (default: the write timeout). Idempotent; never awaits."""
         if self.close_code is not None:
             return
         self.close_code = code
         self.flush()
         self._stop_timers()
-        self._socket.close_now(code, reason, abort_after=self._limits.write_timeout_seconds)
+        grace = self._limits.write_timeout_seconds if abort_after is None else abort_after
+        self._socket.close_now(code, reason, abort_after=grace)
         self._owner.connection_closing(self)
 
     def _force_close(self, code: CloseCode, reason: str) -> None:
+        """Cut off a client that does not read: it will not read the close frame either, so its
+        socket (and what is buffered for it) goes after a short grace, not another write timeout."""
         if self.close_code is None:
             self._owner.connection_cut_off(self, code)
-        self.close(code, reason)
+        self.close(code, reason, abort_after=min(CUT_OFF_GRACE_SECONDS, self._limits.write_timeout_seconds))
 
     def _stop_timers(self) -> None:
         for handle in (self._write_deadline, self._expiry):
