@@ -60,6 +60,17 @@ BAD_TOKENS = {
     "without_claims": (sign({"sub": "someone"}), "missing_claim"),
     "without_exp": (sign(valid_claims(exp=None)), "missing_claim"),
     "user_id_not_uuid": (sign(valid_claims(user_id="42")), "invalid_claim"),
+    "user_id_integer": (sign(valid_claims(user_id=int(uuid.uuid4()))), "invalid_claim"),
+    "email_not_string": (sign(valid_claims(email=7)), "invalid_claim"),
+    "exp_string": (sign(valid_claims(exp=str(int(time.time()) + 600))), "invalid_claim"),
+    "exp_1e300": (sign(valid_claims(exp=1e300)), "invalid_claim"),
+    "exp_10**12": (sign(valid_claims(exp=10**12)), "invalid_claim"),
+    "exp_negative": (sign(valid_claims(exp=-1)), "invalid_claim"),
+    "exp_bool": (sign(valid_claims(exp=True)), "invalid_claim"),
+    "nbf_string": (sign(valid_claims(nbf="soon")), "invalid_claim"),
+    "iat_1e300": (sign(valid_claims(iat=1e300)), "invalid_claim"),
+    "nbf_in_the_future": (sign(valid_claims(nbf=int(time.time()) + 600)), "token_not_yet_valid"),
+    "iat_in_the_future": (sign(valid_claims(iat=int(time.time()) + 600)), "token_not_yet_valid"),
 }
 
 
@@ -80,6 +91,38 @@ async def test_auth_check_applies_the_same_rules(hub: RunningHub, token: str | N
     params = {} if token is None else {"token": token}
     response = await hub.get("/api/v1/ws/auth-check", params=params)
     assert (response.status_code, response.json()["error"]) == (401, reason)
+
+
+def ambiguous_attempts(hub: RunningHub) -> dict[str, dict]:
+    """Handshakes carrying two tokens, each valid on its own."""
+    first, second = hub.token(), hub.token()
+    header = {"Authorization": f"Bearer {first}"}
+    return {
+        "header+query": dict(uri=f"{hub.ws_url}?token={second}", additional_headers=header),
+        "header+subprotocol": dict(uri=hub.ws_url, additional_headers=header,
+                                   subprotocols=["notifyhub.v1", f"bearer.{second}"]),
+        "subprotocol+query": dict(uri=f"{hub.ws_url}?token={first}",
+                                  subprotocols=["notifyhub.v1", f"bearer.{second}"]),
+        "two_bearer_offers": dict(uri=hub.ws_url,
+                                  subprotocols=["notifyhub.v1", f"bearer.{first}", f"bearer.{second}"]),
+        "two_query_tokens": dict(uri=f"{hub.ws_url}?token={first}&token={second}"),
+    }
+
+
+@pytest.mark.parametrize("case", ["header+query", "header+subprotocol", "subprotocol+query",
+                                  "two_bearer_offers", "two_query_tokens"])
+async def test_several_tokens_are_refused_with_400(hub: RunningHub, case: str) -> None:
+    """The hub never picks one of several tokens: the handshake is refused with 400 ambiguous_token."""
+    attempt = ambiguous_attempts(hub)[case]
+    status, body = await refusal(attempt.pop("uri"), **attempt)
+    assert (status, body["error"]) == (400, "ambiguous_token")
+
+
+async def test_auth_check_refuses_several_tokens_with_400(hub: RunningHub) -> None:
+    """auth-check gives a browser the same 400 as the handshake for a header and a query token."""
+    response = await hub.get("/api/v1/ws/auth-check", params={"token": hub.token()},
+                             headers={"Authorization": f"Bearer {hub.token()}"})
+    assert (response.status_code, response.json()["error"]) == (400, "ambiguous_token")
 
 
 async def test_auth_check_accepts_a_good_token(hub: RunningHub) -> None:

@@ -44,7 +44,7 @@ async def auth_check(request: Request) -> Response:
     try:
         _authenticate(request.app.state.verifier, request.headers, request.query_params, ())
     except AuthenticationError as exc:
-        return _denial(401, exc)
+        return _denial(exc.status, exc)
     return Response(status_code=204)
 
 
@@ -136,7 +136,7 @@ def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: 
         identity = _authenticate(verifier, headers, query, offered)
     except AuthenticationError as exc:
         errors.labels(reason=exc.reason).inc()
-        return _denied(401, exc)
+        return _denied(exc.status, exc)
     if offered and SUBPROTOCOL not in offered:
         errors.labels(reason="unsupported_subprotocol").inc()
         return _denied(400, NotifyhubError("unsupported_subprotocol", f"offer '{SUBPROTOCOL}'"))
