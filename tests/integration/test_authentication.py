@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from urllib.parse import quote
+
+import httpx
 
 import jwt
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.support.hubs import JWT_SECRET, Client, RunningHub
+from notifyhub.auth import issue_token
+from tests.support.hubs import JWT_SECRET, SERVICE_KEY, Client, RunningHub, hub_settings, serve_subprocess
 
 
 def sign(claims: dict, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
@@ -168,3 +172,31 @@ async def test_token_expiry_closes_the_connection_with_4001(hub: RunningHub) -> 
     client = await hub.connect(token=hub.token(ttl=1))
     await client.connection.wait_closed()
     assert client.connection.close_code == 4001
+
+
+def secret_forms(secret: str) -> set[str]:
+    """Ways a secret could show up in a log: as is, its last dot-separated part, percent-encoded."""
+    return {secret, secret.rsplit(".", 1)[-1], quote(secret, safe=""), secret.replace(".", "%2E")}
+
+
+async def test_tokens_never_reach_the_debug_log() -> None:
+    """Whichever way a client passes a token or a service its key, `serve --log-level debug` logs none of it."""
+    settings = hub_settings()
+    tokens = [issue_token(settings, uuid.uuid4(), "learner@example.com") for _ in range(6)]
+    async with serve_subprocess("--log-level", "debug", "--access-log") as hub:
+        encoded_dots = tokens[0].replace(".", "%2E")
+        async with connect(f"{hub.ws_url}?%74oken={encoded_dots}", open_timeout=5) as ws:
+            await Client(ws).receive_type("connection_established")
+        async with connect(hub.ws_url, open_timeout=5, additional_headers={"Authorization": f"Bearer {tokens[1]}"}):
+            pass
+        async with connect(hub.ws_url, open_timeout=5, subprotocols=["notifyhub.v1", f"bearer.{tokens[2]}"]):
+            pass
+        for query in (f"access_token={tokens[3]}", f"%2574oken={tokens[4].replace('.', '%252E')}"):
+            await refusal(f"{hub.ws_url}?{query}")
+        async with httpx.AsyncClient(base_url=hub.base_url) as http:
+            await http.get("/api/v1/ws/auth-check", params={"token": tokens[5]})
+            await http.post("/api/v1/messages", json={}, headers={"Authorization": f"Bearer {SERVICE_KEY}"})
+    log = "".join(hub.output)
+    assert log.count("[REDACTED]") >= 4, log
+    leaked = [form for secret in [*tokens, SERVICE_KEY] for form in secret_forms(secret) if form in log]
+    assert not leaked
