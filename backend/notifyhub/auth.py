@@ -6,8 +6,8 @@ import hmac
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import jwt
@@ -49,9 +49,19 @@ def extract_token(headers: Mapping[str, str], query: Mapping[str, str],
     return found[0]
 
 
+def _all_values(mapping: Mapping[str, str], key: str) -> list[str]:
+    # Starlette's Headers and QueryParams keep repeated keys; `get` alone would pick one silently.
+    getlist = getattr(mapping, "getlist", None)
+    return list(getlist(key)) if getlist is not None else [mapping.get(key, "")]
+
+
 def _header_tokens(headers: Mapping[str, str]) -> list[str]:
-    scheme, _, credentials = headers.get("authorization", "").partition(" ")
-    return [credentials.strip()] if scheme.lower() == "bearer" and credentials.strip() else []
+    found = []
+    for value in _all_values(headers, "authorization"):
+        scheme, _, credentials = value.partition(" ")
+        if scheme.lower() == "bearer" and credentials.strip():
+            found.append(credentials.strip())
+    return found
 
 
 def _subprotocol_tokens(subprotocols: Iterable[str]) -> list[str]:
@@ -60,10 +70,7 @@ def _subprotocol_tokens(subprotocols: Iterable[str]) -> list[str]:
 
 
 def _query_tokens(query: Mapping[str, str]) -> list[str]:
-    # Starlette's QueryParams keeps repeated keys; `get` alone would silently pick the last one.
-    getlist = getattr(query, "getlist", None)
-    values = getlist("token") if getlist is not None else [query.get("token", "")]
-    return [value for value in values if value]
+    return [value for value in _all_values(query, "token") if value]
 
 
 class TokenVerifier:

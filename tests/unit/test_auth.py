@@ -13,7 +13,7 @@ from notifyhub.auth import TokenVerifier, extract_token, issue_token, verify_ser
 from notifyhub.errors import AmbiguousTokenError, AuthenticationError
 from notifyhub.settings import Settings
 from notifyhub_protocol import REFUSAL_STATUS, RefusalReason
-from starlette.datastructures import QueryParams
+from starlette.datastructures import Headers, QueryParams
 
 SECRET = "unit-test-secret-" * 4
 
@@ -22,14 +22,15 @@ def settings(**overrides) -> Settings:
     return Settings(jwt_secret=SECRET, service_keys=["key-one", "key-two"], **overrides)
 
 
-@pytest.mark.parametrize("headers, query, subprotocols", [
-    ({"authorization": "Bearer h"}, {}, ["notifyhub.v1"]),
-    ({}, {}, ["notifyhub.v1", "bearer.s"]),
-    ({}, {"token": "q"}, []),
-], ids=["header", "subprotocol", "query"])
-def test_a_token_in_one_place_is_found(headers, query, subprotocols) -> None:
-    """Each of the three ways to pass a token works on its own."""
-    assert extract_token(headers, query, subprotocols) in ("h", "s", "q")
+@pytest.mark.parametrize("headers, query, subprotocols, token", [
+    ({"authorization": "Bearer h"}, {}, ["notifyhub.v1"], "h"),
+    ({}, {}, ["notifyhub.v1", "bearer.s"], "s"),
+    ({}, {"token": "q"}, [], "q"),
+    ({"authorization": "Basic abc"}, {"token": "q"}, ["notifyhub.v1", "bearer."], "q"),
+], ids=["header", "subprotocol", "query", "query-beside-non-tokens"])
+def test_a_token_in_one_place_is_found(headers, query, subprotocols, token) -> None:
+    """Each of the three ways to pass a token works on its own; other credentials are not tokens."""
+    assert extract_token(headers, query, subprotocols) == token
 
 
 @pytest.mark.parametrize("headers, query, subprotocols", [
@@ -38,7 +39,9 @@ def test_a_token_in_one_place_is_found(headers, query, subprotocols) -> None:
     ({}, {"token": "q"}, ["notifyhub.v1", "bearer.s"]),
     ({}, {}, ["notifyhub.v1", "bearer.one", "bearer.two"]),
     ({}, QueryParams("token=one&token=two"), []),
-], ids=["header+query", "header+subprotocol", "subprotocol+query", "two-offers", "two-query-tokens"])
+    (Headers(raw=[(b"authorization", b"Bearer one"), (b"authorization", b"Bearer two")]), {}, []),
+], ids=["header+query", "header+subprotocol", "subprotocol+query", "two-offers", "two-query-tokens",
+        "two-headers"])
 def test_several_tokens_are_ambiguous(headers, query, subprotocols) -> None:
     """The hub never silently picks one of several tokens: it refuses with 400 ambiguous_token."""
     with pytest.raises(AmbiguousTokenError) as caught:
