@@ -87,11 +87,13 @@ class TokenVerifier:
         """Return the token's identity.
 
         Raises AuthenticationError with a stable RefusalReason (and `claim=` naming the claim for
-        MISSING_CLAIM and INVALID_CLAIM); never any other exception, whatever the token holds.
+        MISSING_CLAIM, INVALID_CLAIM and TOKEN_NOT_YET_VALID); never any other exception, whatever
+        the token holds. The claims' shapes are checked before the times.
         """
         if not self._key:
             raise AuthenticationError(RefusalReason.NOT_CONFIGURED, "the hub has no NOTIFYHUB_JWT_SECRET")
         claims = self._decode(token)
+        user_id, email = _user_id(claims), _email(claims)
         times = {name: _timestamp(claims, name) for name in TIME_CLAIMS if name in claims}
         now = time.time()
         for name in ("nbf", "iat"):
@@ -100,7 +102,7 @@ class TokenVerifier:
                                           f"the token's '{name}' is in the future", claim=name)
         if times["exp"] <= now - self._leeway:
             raise AuthenticationError(RefusalReason.TOKEN_EXPIRED, "the token has expired")
-        return Identity(_user_id(claims), _email(claims), datetime.fromtimestamp(times["exp"], UTC))
+        return Identity(user_id, email, datetime.fromtimestamp(times["exp"], UTC))
 
     def _decode(self, token: str) -> dict[str, Any]:
         """Check signature, algorithm, required claims, audience and issuer; times are checked by

@@ -23,7 +23,7 @@ def sign(claims: dict, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
 
 
 def valid_claims(**changes) -> dict:
-    claims = {"user_id": str(uuid.uuid4()), "email": "learner@example.com", "exp": int(time.time()) + 600}
+    claims = {"user_id": str(uuid.uuid4()), "email": "learner@example.com", "exp": int(time.time()) + 3600}
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -66,15 +66,15 @@ BAD_TOKENS = {
     "user_id_not_uuid": (sign(valid_claims(user_id="42")), "invalid_claim"),
     "user_id_integer": (sign(valid_claims(user_id=int(uuid.uuid4()))), "invalid_claim"),
     "email_not_string": (sign(valid_claims(email=7)), "invalid_claim"),
-    "exp_string": (sign(valid_claims(exp=str(int(time.time()) + 600))), "invalid_claim"),
+    "exp_string": (sign(valid_claims(exp=str(int(time.time()) + 3600))), "invalid_claim"),
     "exp_1e300": (sign(valid_claims(exp=1e300)), "invalid_claim"),
     "exp_10**12": (sign(valid_claims(exp=10**12)), "invalid_claim"),
     "exp_negative": (sign(valid_claims(exp=-1)), "invalid_claim"),
     "exp_bool": (sign(valid_claims(exp=True)), "invalid_claim"),
     "nbf_string": (sign(valid_claims(nbf="soon")), "invalid_claim"),
     "iat_1e300": (sign(valid_claims(iat=1e300)), "invalid_claim"),
-    "nbf_in_the_future": (sign(valid_claims(nbf=int(time.time()) + 600)), "token_not_yet_valid"),
-    "iat_in_the_future": (sign(valid_claims(iat=int(time.time()) + 600)), "token_not_yet_valid"),
+    "nbf_in_the_future": (sign(valid_claims(nbf=int(time.time()) + 3600)), "token_not_yet_valid"),
+    "iat_in_the_future": (sign(valid_claims(iat=int(time.time()) + 3600)), "token_not_yet_valid"),
 }
 
 

@@ -103,7 +103,7 @@ def test_unconfigured_secret_refuses_every_token() -> None:
 
 def signed(**changes) -> str:
     """A token signed with the unit-test secret: valid claims with `changes` applied (None removes)."""
-    claims = {"user_id": str(uuid.uuid4()), "email": "a@b.example", "exp": int(time.time()) + 60, **changes}
+    claims = {"user_id": str(uuid.uuid4()), "email": "a@b.example", "exp": int(time.time()) + 3600, **changes}
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET, algorithm="HS256")
 
 
@@ -117,7 +117,7 @@ def signed_raw(payload: str) -> str:
 
 def payload_with(**raw: str) -> str:
     """Valid claims as JSON text, with each of `raw` spliced in verbatim."""
-    fields = {"user_id": f'"{uuid.uuid4()}"', "email": '"a@b.example"', "exp": str(int(time.time()) + 60),
+    fields = {"user_id": f'"{uuid.uuid4()}"', "email": '"a@b.example"', "exp": str(int(time.time()) + 3600),
               **raw}
     return "{" + ",".join(f'"{name}":{value}' for name, value in fields.items()) + "}"
 
