@@ -80,13 +80,14 @@ def build_document(protocol: Protocol, version: str) -> dict[str, Any]:
         f"- `{c.code}` {c.name}: {c.description} ({'reconnect' if c.reconnect else 'stop'})"
         for c in protocol.close_codes
     )
+    refusals = "\n".join(f"- {r.status} `{r.reason}`: {r.description}" for r in protocol.refusal_reasons)
     return {
         "asyncapi": "3.0.0",
         "info": {
             "title": "notifyhub",
             "version": version,
             "description": "Real-time notifications for HaiLanGo users over one WebSocket per tab.\n\n"
-                           f"Close codes:\n{close_codes}",
+                           f"Close codes:\n{close_codes}\n\nHTTP refusal reasons:\n{refusals}",
         },
         "defaultContentType": "application/json",
         "servers": {
@@ -98,7 +99,8 @@ def build_document(protocol: Protocol, version: str) -> dict[str, Any]:
                 "title": "A user's notification stream",
                 "description": "Authenticate with a JWT as `?token=`, an `Authorization: Bearer` header, "
                                f"or the subprotocol `{protocol.bearer_prefix}<jwt>` offered beside "
-                               f"`{protocol.subprotocol}`. Refused handshakes get HTTP 401 or 429.",
+                               f"`{protocol.subprotocol}`. A refused handshake is an HTTP response "
+                               "before the upgrade, with a JSON body `{\"error\": <reason>, \"detail\": ...}`.",
                 "messages": {**server_refs, **client_refs},
             }
         },

@@ -211,7 +211,9 @@ def render_codes(protocol: Protocol) -> str:
     stop_low, stop_high = protocol.stop_range
     lines = [HEADER.format(doc="Close codes and error codes of the protocol."),
              "from __future__ import annotations", "",
-             "from enum import IntEnum, StrEnum", "",
+             "from collections.abc import Mapping",
+             "from enum import IntEnum, StrEnum",
+             "from types import MappingProxyType", "",
              f'SUBPROTOCOL = "{protocol.subprotocol}"',
              '"""The WebSocket subprotocol the hub speaks."""', "",
              f'BEARER_SUBPROTOCOL_PREFIX = "{protocol.bearer_prefix}"',
@@ -237,8 +239,24 @@ def render_codes(protocol: Protocol) -> str:
               '    """Why the hub could not act on a frame a client sent (the `error` message\'s `code`)."""', ""]
     for code, description in protocol.error_codes.items():
         lines += [f'    {code.upper()} = "{code}"', f'    """{description}"""', ""]
-    lines[-1:] = []
+    lines += ["", *_refusal_reasons(protocol)]
     return "\n".join(lines) + "\n"
+
+
+def _refusal_reasons(protocol: Protocol) -> list[str]:
+    lines = ["class RefusalReason(StrEnum):",
+             '    """Why the hub refused an HTTP request (the `error` of the refusal\'s JSON body)."""', ""]
+    for r in protocol.refusal_reasons:
+        lines += [f'    {r.reason.upper()} = "{r.reason}"', f'    """{r.status}: {r.description}"""', ""]
+    lines += ["", "REFUSAL_STATUS: Mapping[RefusalReason, int] = MappingProxyType({"]
+    lines += [f"    RefusalReason.{r.reason.upper()}: {r.status}," for r in protocol.refusal_reasons]
+    lines += ["})", '"""The HTTP status each refusal reason always comes with."""', "", "",
+              "def refusal_status(reason: str) -> int:",
+              '    """The HTTP status the hub answers with for `reason`.', "",
+              "    Raises ValueError when `reason` is not a RefusalReason.",
+              '    """',
+              "    return REFUSAL_STATUS[RefusalReason(reason)]"]
+    return lines
 
 
 def render_init(protocol: Protocol) -> str:
@@ -251,7 +269,7 @@ def render_init(protocol: Protocol) -> str:
     registry = ["CLIENT_FRAME_ADAPTER", "CLIENT_FRAME_TYPES", "MessageType", "OUTGOING_MESSAGE_ADAPTER",
                 "OutgoingMessage", "SERVER_MESSAGE_ADAPTER", "SERVER_MESSAGE_TYPES", *sorted(drafts)]
     codes = ["BEARER_SUBPROTOCOL_PREFIX", "CloseCode", "ErrorCode", "RECONNECT_CLOSE_CODES",
-             "SUBPROTOCOL", "should_reconnect"]
+             "REFUSAL_STATUS", "RefusalReason", "SUBPROTOCOL", "refusal_status", "should_reconnect"]
     lines = [HEADER.format(doc="notifyhub's protocol: message models, registry, constructors and codes."),
              "from .codes import (", *[f"    {n}," for n in codes], ")",
              "from .constructors import (", *[f"    {n}," for n in constructors], ")",

@@ -10,6 +10,7 @@ from typing import Any
 ENTRY_SCHEMA = "notifyhub.json"
 CLOSE_CODES_SCHEMA = "protocol/close_codes.json"
 ERROR_CODES_SCHEMA = "protocol/error_codes.json"
+REFUSAL_REASONS_SCHEMA = "protocol/refusal_reasons.json"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,15 @@ class CloseCodeSpec:
 
 
 @dataclass(frozen=True)
+class RefusalReasonSpec:
+    """An `error` the hub may put in an HTTP refusal body, and the status it always comes with."""
+
+    reason: str
+    status: int
+    description: str
+
+
+@dataclass(frozen=True)
 class Protocol:
     """Everything the generators read from schemas/."""
 
@@ -44,6 +54,7 @@ class Protocol:
     reconnect_range: tuple[int, int]
     stop_range: tuple[int, int]
     error_codes: dict[str, str]
+    refusal_reasons: tuple[RefusalReasonSpec, ...]
     subprotocol: str
     bearer_prefix: str
 
@@ -84,6 +95,7 @@ def load_protocol(root: Path) -> Protocol:
     entry = load_json(root / ENTRY_SCHEMA)
     close = load_json(root / CLOSE_CODES_SCHEMA)
     errors = load_json(root / ERROR_CODES_SCHEMA)
+    refusals = load_json(root / REFUSAL_REASONS_SCHEMA)
     return Protocol(
         root=root,
         entry=entry,
@@ -96,6 +108,9 @@ def load_protocol(root: Path) -> Protocol:
         reconnect_range=tuple(close["x-reconnect-range"]),
         stop_range=tuple(close["x-stop-range"]),
         error_codes=dict(errors["x-descriptions"]),
+        refusal_reasons=tuple(
+            RefusalReasonSpec(r["reason"], r["status"], r["description"]) for r in refusals["x-reasons"]
+        ),
         subprotocol=entry["x-subprotocol"],
         bearer_prefix=entry["x-bearer-subprotocol-prefix"],
     )

@@ -28,6 +28,24 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.lower().split("_"))
 
 
+def _refusal_reasons(protocol: Protocol) -> list[str]:
+    lines = ["/** Why the hub refused an HTTP request (the `error` of the refusal's JSON body). */",
+             "export const RefusalReason = {"]
+    for r in protocol.refusal_reasons:
+        lines += [f"  /** {r.status}: {r.description} */", f"  {r.reason.upper()}: {json.dumps(r.reason)},"]
+    lines += ["} as const;",
+              "export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];", "",
+              "/** The HTTP status each refusal reason always comes with. */",
+              "export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = {"]
+    lines += [f"  [RefusalReason.{r.reason.upper()}]: {r.status}," for r in protocol.refusal_reasons]
+    lines += ["};", "",
+              "const KNOWN_REFUSAL_REASONS: ReadonlySet<string> = new Set(Object.values(RefusalReason));", "",
+              "/** Whether `error` (from a refusal body) is a reason this protocol version knows. */",
+              "export function isRefusalReason(error: unknown): error is RefusalReason {",
+              '  return typeof error === "string" && KNOWN_REFUSAL_REASONS.has(error);', "}", ""]
+    return lines
+
+
 def render_protocol(protocol: Protocol) -> str:
     low, high = protocol.reconnect_range
     stop_low, stop_high = protocol.stop_range
@@ -57,7 +75,7 @@ def render_protocol(protocol: Protocol) -> str:
               "/** Why the hub could not act on a frame a client sent. */",
               "export const ErrorCodes = ["]
     lines += [f"  {json.dumps(code)}," for code in protocol.error_codes]
-    lines += ["] as const;", "",
+    lines += ["] as const;", "", *_refusal_reasons(protocol),
               "/** Every `type` the hub sends. */",
               "export const SERVER_MESSAGE_TYPES = ["]
     lines += [f"  {json.dumps(t.name)}," for t in server]

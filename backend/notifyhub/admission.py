@@ -13,15 +13,15 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from notifyhub_protocol import SUBPROTOCOL, CloseCode, new_connection_established_message
+from notifyhub_protocol import SUBPROTOCOL, CloseCode, RefusalReason, new_connection_established_message
 from pydantic import BaseModel
 from starlette.datastructures import QueryParams
 
-from .answers import Answer
+from .answers import Answer, refusal
 from .auth import TokenVerifier, extract_token
 from .backends.base import BackendUnavailableError, Replay, Since
 from .connection import Connection, Socket
-from .errors import AuthenticationError, ConnectionLimitError, NotifyhubError
+from .errors import AuthenticationError, ConnectionLimitError
 from .hub import Hub
 from .messages import encode
 from .reader import ClientReader
@@ -48,27 +48,27 @@ def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: 
         try:
             since = Since.parse(query["since"])
         except ValueError as exc:
-            errors.labels(reason="invalid_since").inc()
-            return Answer.refusing(NotifyhubError("invalid_since", str(exc)), 400)
+            errors.labels(reason=RefusalReason.INVALID_SINCE).inc()
+            return refusal(RefusalReason.INVALID_SINCE, str(exc))
     if not _origin_allowed(headers.get("origin"), settings.allowed_origins):
-        errors.labels(reason="origin_not_allowed").inc()
-        return Answer.refusing(NotifyhubError("origin_not_allowed", "this origin may not connect"), 403)
+        errors.labels(reason=RefusalReason.ORIGIN_NOT_ALLOWED).inc()
+        return refusal(RefusalReason.ORIGIN_NOT_ALLOWED, "this origin may not connect")
     try:
         identity = verifier.verify(extract_token(headers, query, offered))
     except AuthenticationError as exc:
         errors.labels(reason=exc.reason).inc()
-        return Answer.refusing(exc, getattr(exc, "status", 401))
+        return Answer.refusing(exc)
     if offered and SUBPROTOCOL not in offered:
-        errors.labels(reason="unsupported_subprotocol").inc()
-        return Answer.refusing(NotifyhubError("unsupported_subprotocol", f"offer '{SUBPROTOCOL}'"), 400)
+        errors.labels(reason=RefusalReason.UNSUPPORTED_SUBPROTOCOL).inc()
+        return refusal(RefusalReason.UNSUPPORTED_SUBPROTOCOL, f"offer '{SUBPROTOCOL}'")
     if socket is None:
         logger.error("WebSocket served without notifyhub's protocol class; run `notifyhub serve`")
-        return Answer.refusing(NotifyhubError("unsupported_server", "served without notifyhub's server"), 500)
+        return refusal(RefusalReason.UNSUPPORTED_SERVER, "served without notifyhub's server")
     try:
         connection = hub.open_connection(identity, socket)
     except ConnectionLimitError as exc:
         errors.labels(reason=exc.reason).inc()
-        return Answer.refusing(exc, 429)
+        return Answer.refusing(exc)
     return connection, since
 
 

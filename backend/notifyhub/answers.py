@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from notifyhub_protocol import REFUSAL_STATUS, RefusalReason
+
 from .errors import NotifyhubError
 
 
@@ -24,10 +26,12 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def refusing(cls, error: NotifyhubError, status: int, headers: dict[str, str] | None = None,
-                 **extra: Any) -> Answer:
-        """The refusal for an error: `{"error": <reason>, "detail": ..., **extra}`."""
+    def refusing(cls, error: NotifyhubError, headers: dict[str, str] | None = None, **extra: Any) -> Answer:
+        """The refusal for an error: `{"error": <reason>, "detail": ..., **extra}`, with the status
+        `schemas/protocol/refusal_reasons.json` gives its reason."""
+        status = REFUSAL_STATUS[RefusalReason(error.reason)]
         return cls(status, {"error": error.reason, "detail": error.detail, **extra}, headers or {})
+
 
     def rendered(self) -> bytes:
         return render_json(self.body)
@@ -36,3 +40,8 @@ class Answer:
         """The response headers as Starlette's JSONResponse sends them, for a rendered body."""
         headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
         return headers + [(b"content-length", b"%d" % content_length), (b"content-type", b"application/json")]
+
+
+def refusal(reason: RefusalReason, detail: str, headers: dict[str, str] | None = None) -> Answer:
+    """The refusal for reason, where no exception was raised."""
+    return Answer.refusing(NotifyhubError(reason, detail), headers)

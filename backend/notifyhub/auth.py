@@ -7,15 +7,19 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import jwt
-from notifyhub_protocol import BEARER_SUBPROTOCOL_PREFIX
+from notifyhub_protocol import BEARER_SUBPROTOCOL_PREFIX, RefusalReason
 
-from .errors import AuthenticationError
+from .errors import AmbiguousTokenError, AuthenticationError
 from .settings import Settings
 
 REQUIRED_CLAIMS = ("exp", "user_id", "email")
+TIME_CLAIMS = ("exp", "nbf", "iat")
+LATEST_TIMESTAMP = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
+"""The last second a `datetime` can hold: a time claim beyond it cannot be a real time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,19 +35,42 @@ def extract_token(headers: Mapping[str, str], query: Mapping[str, str],
                   subprotocols: Iterable[str]) -> str:
     """Find the client's JWT: `Authorization: Bearer`, a `bearer.<jwt>` subprotocol, or `?token=`.
 
-    Raises AuthenticationError("missing_token") when none is present.
+    Exactly one of them may carry a token: the hub never chooses between two.
+    Raises AuthenticationError(MISSING_TOKEN) when none is present, and AmbiguousTokenError when
+    several are (two places, several `bearer.` offers, or `token` repeated in the query).
     """
-    scheme, _, credentials = headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        return credentials.strip()
-    for offer in subprotocols:
-        if offer.startswith(BEARER_SUBPROTOCOL_PREFIX) and len(offer) > len(BEARER_SUBPROTOCOL_PREFIX):
-            return offer.removeprefix(BEARER_SUBPROTOCOL_PREFIX)
-    token = query.get("token", "")
-    if token:
-        return token
-    raise AuthenticationError("missing_token", "no token in the Authorization header, "
-                              "the bearer subprotocol or the token query parameter")
+    found = [*_header_tokens(headers), *_subprotocol_tokens(subprotocols), *_query_tokens(query)]
+    if len(found) > 1:
+        raise AmbiguousTokenError("present exactly one token: in the Authorization header, "
+                                  "in one bearer subprotocol offer, or as the token query parameter")
+    if not found:
+        raise AuthenticationError(RefusalReason.MISSING_TOKEN, "no token in the Authorization header, "
+                                  "the bearer subprotocol or the token query parameter")
+    return found[0]
+
+
+def _all_values(mapping: Mapping[str, str], key: str) -> list[str]:
+    # Starlette's Headers and QueryParams keep repeated keys; `get` alone would pick one silently.
+    getlist = getattr(mapping, "getlist", None)
+    return list(getlist(key)) if getlist is not None else [mapping.get(key, "")]
+
+
+def _header_tokens(headers: Mapping[str, str]) -> list[str]:
+    found = []
+    for value in _all_values(headers, "authorization"):
+        scheme, _, credentials = value.partition(" ")
+        if scheme.lower() == "bearer" and credentials.strip():
+            found.append(credentials.strip())
+    return found
+
+
+def _subprotocol_tokens(subprotocols: Iterable[str]) -> list[str]:
+    return [offer.removeprefix(BEARER_SUBPROTOCOL_PREFIX) for offer in subprotocols
+            if offer.startswith(BEARER_SUBPROTOCOL_PREFIX) and len(offer) > len(BEARER_SUBPROTOCOL_PREFIX)]
+
+
+def _query_tokens(query: Mapping[str, str]) -> list[str]:
+    return [value for value in _all_values(query, "token") if value]
 
 
 class TokenVerifier:
@@ -57,47 +84,86 @@ class TokenVerifier:
         self._leeway = settings.jwt_leeway_seconds
 
     def verify(self, token: str) -> Identity:
-        """Return the token's identity, or raise AuthenticationError with a stable reason."""
+        """Return the token's identity.
+
+        Raises AuthenticationError with a stable RefusalReason (and `claim=` naming the claim for
+        MISSING_CLAIM, INVALID_CLAIM and TOKEN_NOT_YET_VALID); never any other exception, whatever
+        the token holds. The claims' shapes are checked before the times.
+        """
         if not self._key:
-            raise AuthenticationError("not_configured", "the hub has no NOTIFYHUB_JWT_SECRET")
+            raise AuthenticationError(RefusalReason.NOT_CONFIGURED, "the hub has no NOTIFYHUB_JWT_SECRET")
+        claims = self._decode(token)
+        user_id, email = _user_id(claims), _email(claims)
+        times = {name: _timestamp(claims, name) for name in TIME_CLAIMS if name in claims}
+        now = time.time()
+        for name in ("nbf", "iat"):
+            if name in times and times[name] > now + self._leeway:
+                raise AuthenticationError(RefusalReason.TOKEN_NOT_YET_VALID,
+                                          f"the token's '{name}' is in the future", claim=name)
+        if times["exp"] <= now - self._leeway:
+            raise AuthenticationError(RefusalReason.TOKEN_EXPIRED, "the token has expired")
+        return Identity(user_id, email, datetime.fromtimestamp(times["exp"], UTC))
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        """Check signature, algorithm, required claims, audience and issuer; times are checked by
+        the caller, because PyJWT lets strings and out-of-range numbers through."""
         try:
-            claims = jwt.decode(
-                token, self._key, algorithms=self._algorithms, audience=self._audience,
-                issuer=self._issuer, leeway=self._leeway,
-                options={"require": list(REQUIRED_CLAIMS), "verify_aud": self._audience is not None},
+            return jwt.decode(
+                token.encode(), self._key, algorithms=self._algorithms, audience=self._audience, issuer=self._issuer,
+                options={"require": list(REQUIRED_CLAIMS), "verify_aud": self._audience is not None,
+                         "verify_exp": False, "verify_nbf": False, "verify_iat": False},
             )
-        except jwt.ExpiredSignatureError as exc:
-            raise AuthenticationError("token_expired", "the token has expired") from exc
         except jwt.MissingRequiredClaimError as exc:
-            raise AuthenticationError("missing_claim", f"the token lacks the '{exc.claim}' claim",
+            raise AuthenticationError(RefusalReason.MISSING_CLAIM, f"the token lacks the '{exc.claim}' claim",
                                       claim=exc.claim) from exc
         except jwt.InvalidSignatureError as exc:
-            raise AuthenticationError("invalid_signature", "the token's signature does not verify") from exc
+            raise AuthenticationError(RefusalReason.INVALID_SIGNATURE,
+                                      "the token's signature does not verify") from exc
         except jwt.InvalidAlgorithmError as exc:
-            raise AuthenticationError("disallowed_algorithm",
+            raise AuthenticationError(RefusalReason.DISALLOWED_ALGORITHM,
                                       f"the token's algorithm is not one of {self._algorithms}") from exc
         except jwt.InvalidAudienceError as exc:
-            raise AuthenticationError("invalid_audience", "the token's audience is not accepted") from exc
+            raise AuthenticationError(RefusalReason.INVALID_AUDIENCE,
+                                      "the token's audience is not accepted") from exc
         except jwt.InvalidIssuerError as exc:
-            raise AuthenticationError("invalid_issuer", "the token's issuer is not accepted") from exc
-        except jwt.DecodeError as exc:
-            raise AuthenticationError("malformed_token", "the token is not a well-formed JWT") from exc
-        except jwt.InvalidTokenError as exc:
-            raise AuthenticationError("invalid_token", str(exc)) from exc
-        return _identity(claims)
+            raise AuthenticationError(RefusalReason.INVALID_ISSUER, "the token's issuer is not accepted") from exc
+        except jwt.exceptions.InvalidSubjectError as exc:
+            raise _invalid_claim("sub", "a string") from exc
+        except jwt.exceptions.InvalidJTIError as exc:
+            raise _invalid_claim("jti", "a string") from exc
+        except (jwt.PyJWTError, UnicodeEncodeError) as exc:  # a lone surrogate cannot be UTF-8
+            raise AuthenticationError(RefusalReason.MALFORMED_TOKEN, "the token is not a well-formed JWT") from exc
 
 
-def _identity(claims: dict) -> Identity:
+def _invalid_claim(name: str, expected: str) -> AuthenticationError:
+    return AuthenticationError(RefusalReason.INVALID_CLAIM, f"the '{name}' claim is not {expected}", claim=name)
+
+
+def _timestamp(claims: dict[str, Any], name: str) -> float:
+    """A time claim as seconds since the epoch. Raises INVALID_CLAIM unless it is a JSON number
+    (not a string, not a boolean) between 0 and LATEST_TIMESTAMP."""
+    value = claims[name]
+    # bool is an int in Python; NaN and infinities fail the range check.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= LATEST_TIMESTAMP:
+        raise _invalid_claim(name, f"a number of seconds between 0 and {LATEST_TIMESTAMP}")
+    return float(value)
+
+
+def _user_id(claims: dict[str, Any]) -> UUID:
+    value = claims["user_id"]
     try:
-        user_id = UUID(str(claims["user_id"]))
-    except ValueError as exc:
-        raise AuthenticationError("invalid_claim", "the 'user_id' claim is not a UUID",
-                                  claim="user_id") from exc
-    email = claims["email"]
-    if not isinstance(email, str) or "@" not in email:
-        raise AuthenticationError("invalid_claim", "the 'email' claim is not an email address",
-                                  claim="email")
-    return Identity(user_id, email, datetime.fromtimestamp(claims["exp"], UTC))
+        if isinstance(value, str):
+            return UUID(value)
+    except ValueError:
+        pass
+    raise _invalid_claim("user_id", "a UUID string")
+
+
+def _email(claims: dict[str, Any]) -> str:
+    value = claims["email"]
+    if not isinstance(value, str) or "@" not in value:
+        raise _invalid_claim("email", "an email address string")
+    return value
 
 
 def issue_token(settings: Settings, user_id: UUID, email: str, ttl_seconds: int = 3600) -> str:
@@ -114,7 +180,7 @@ def issue_token(settings: Settings, user_id: UUID, email: str, ttl_seconds: int 
 def verify_service_key(settings: Settings, authorization: str) -> None:
     """Accept `Authorization: Bearer <key>` when key is one of NOTIFYHUB_SERVICE_KEYS.
 
-    Compares in constant time. Raises AuthenticationError("invalid_service_key").
+    Compares in constant time. Raises AuthenticationError(INVALID_SERVICE_KEY).
     """
     scheme, _, presented = authorization.partition(" ")
     presented_bytes = presented.strip().encode()
@@ -123,5 +189,5 @@ def verify_service_key(settings: Settings, authorization: str) -> None:
         for key in settings.service_keys
     )
     if not valid:
-        raise AuthenticationError("invalid_service_key", "a valid service key is required "
+        raise AuthenticationError(RefusalReason.INVALID_SERVICE_KEY, "a valid service key is required "
                                   "as 'Authorization: Bearer <key>'")

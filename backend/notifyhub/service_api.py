@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .answers import Answer
+from notifyhub_protocol import RefusalReason
+
+from .answers import Answer, refusal
 from .auth import verify_service_key
 from .backends.base import BackendUnavailableError
-from .errors import AuthenticationError, InvalidMessageError, NotifyhubError
+from .errors import AuthenticationError, InvalidMessageError
 from .hub import Hub
 from .publishing import PublishRequest, parse_batch_request, parse_publish_request, stamp
 
@@ -27,20 +29,20 @@ def refuse_service_key(hub: Hub, authorization: str) -> Answer | None:
     try:
         verify_service_key(hub.settings, authorization)
     except AuthenticationError as exc:
-        return Answer.refusing(exc, 401, {"WWW-Authenticate": "Bearer"})
+        return Answer.refusing(exc, {"WWW-Authenticate": "Bearer"})
     return None
 
 
 def too_large(limit: int) -> Answer:
-    return Answer.refusing(NotifyhubError("body_too_large", f"at most {limit} bytes"), 413)
+    return refusal(RefusalReason.BODY_TOO_LARGE, f"at most {limit} bytes")
 
 
 def unavailable(exc: BackendUnavailableError, **extra: Any) -> Answer:
-    return Answer.refusing(exc, 503, {"Retry-After": RETRY_AFTER_SECONDS}, **extra)
+    return Answer.refusing(exc, {"Retry-After": RETRY_AFTER_SECONDS}, **extra)
 
 
 def _invalid(exc: InvalidMessageError) -> Answer:
-    return Answer.refusing(exc, 422, errors=exc.errors)
+    return Answer.refusing(exc, errors=exc.errors)
 
 
 async def answer_publish(hub: Hub, body: bytes) -> Answer:

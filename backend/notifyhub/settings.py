@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     jwt_algorithms: Annotated[list[str], NoDecode] = ["HS256"]
     jwt_audience: str | None = None
     jwt_issuer: str | None = None
-    jwt_leeway_seconds: float = Field(0.0, ge=0)
+    # Clock skew allowed between the token issuer and this hub, on `exp`, `nbf` and `iat`.
+    jwt_leeway_seconds: float = Field(5.0, ge=0)
     service_keys: Annotated[list[SecretStr], NoDecode] = []
     allowed_origins: Annotated[list[str], NoDecode] = ["*"]
 

@@ -215,7 +215,7 @@ export interface BookReadyPayload {
    */
   total_pages: number;
   /**
-   * Optional link that opens the book in the app.
+   * Optional link that opens the book in the app. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.
    */
   url?: string;
 }
@@ -358,7 +358,7 @@ export interface NotificationPayload {
   message: string;
   level: NotificationLevel;
   /**
-   * Optional link the toast opens.
+   * Optional link the toast opens. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.
    */
   action_url?: string;
 }

@@ -1,17 +1,24 @@
-"""Close codes and error codes: the schema's lists agree with themselves and with the generated constants."""
+"""Close codes, error codes and refusal reasons: the schema's lists agree with themselves, with the
+generated constants and with the README."""
 
 from __future__ import annotations
 
+import re
+from http import HTTPStatus
 from typing import Any
 
 import pytest
-from notifyhub_protocol import CloseCode, ErrorCode, should_reconnect
+from notifyhub_protocol import REFUSAL_STATUS, CloseCode, ErrorCode, RefusalReason, refusal_status, should_reconnect
 
 from tests.contract.schema_files import load
+from tests.support.hubs import PROJECT_ROOT
 from tests.support.schemas import SCHEMAS
 
 CLOSE_CODES = load(SCHEMAS / "protocol" / "close_codes.json")
 ERROR_CODES = load(SCHEMAS / "protocol" / "error_codes.json")
+REFUSAL_REASONS = load(SCHEMAS / "protocol" / "refusal_reasons.json")
+DOCUMENTED_STATUS = {spec["reason"]: spec["status"] for spec in REFUSAL_REASONS["x-reasons"]}
+README_REFUSAL_ROW = re.compile(r"^\| (\d{3}) \| `([a-z_]+)` \|", re.MULTILINE)
 RECONNECT_FIRST, RECONNECT_LAST = CLOSE_CODES["x-reconnect-range"]
 STOP_FIRST, STOP_LAST = CLOSE_CODES["x-stop-range"]
 CUSTOM_CLOSE_CODES = [spec for spec in CLOSE_CODES["x-codes"] if spec["code"] >= 4000]
@@ -74,3 +81,37 @@ def test_generated_error_codes_match_the_schema() -> None:
     """Code that compares against ErrorCode members sees exactly the schema's codes."""
     assert [code.value for code in ErrorCode] == ERROR_CODES["enum"]
     assert all(code.name == code.value.upper() for code in ErrorCode)
+
+
+def test_refusal_reason_enum_lists_exactly_the_documented_reasons() -> None:
+    """Every refusal reason a client may read is documented with its status, once."""
+    documented = [spec["reason"] for spec in REFUSAL_REASONS["x-reasons"]]
+    assert len(documented) == len(set(documented)), "a reason is documented twice"
+    assert REFUSAL_REASONS["enum"] == documented
+
+
+@pytest.mark.parametrize("spec", REFUSAL_REASONS["x-reasons"], ids=lambda spec: spec["reason"])
+def test_refusal_status_is_an_http_error_status(spec: dict[str, Any]) -> None:
+    """A refusal is a 4xx or 5xx a client and a proxy understand, never a success."""
+    assert 400 <= HTTPStatus(spec["status"]) <= 599
+
+
+def test_generated_refusal_reasons_match_the_schema() -> None:
+    """The hub and its clients compare against RefusalReason, so it must hold the schema's reasons and statuses."""
+    assert [reason.value for reason in RefusalReason] == REFUSAL_REASONS["enum"]
+    assert all(reason.name == reason.value.upper() for reason in RefusalReason)
+    assert {reason.value: status for reason, status in REFUSAL_STATUS.items()} == DOCUMENTED_STATUS
+    assert {reason: refusal_status(reason) for reason in DOCUMENTED_STATUS} == DOCUMENTED_STATUS
+
+
+def test_refusal_status_refuses_an_unknown_reason() -> None:
+    """A reason outside the protocol is a programming error, not a silent default status."""
+    with pytest.raises(ValueError):
+        refusal_status("invalid_token")
+
+
+def test_readme_lists_every_refusal_reason_with_its_status() -> None:
+    """The README's refusal table is the schema's list: no reason missing, none extra, no status wrong."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    listed = {reason: int(status) for status, reason in README_REFUSAL_ROW.findall(readme)}
+    assert listed == DOCUMENTED_STATUS

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from urllib.parse import quote
+
+import httpx
 
 import jwt
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.support.hubs import JWT_SECRET, Client, RunningHub
+from notifyhub.auth import issue_token
+from tests.support.hubs import JWT_SECRET, SERVICE_KEY, Client, RunningHub, hub_settings, serve_subprocess
 
 
 def sign(claims: dict, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
@@ -19,7 +23,7 @@ def sign(claims: dict, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
 
 
 def valid_claims(**changes) -> dict:
-    claims = {"user_id": str(uuid.uuid4()), "email": "learner@example.com", "exp": int(time.time()) + 600}
+    claims = {"user_id": str(uuid.uuid4()), "email": "learner@example.com", "exp": int(time.time()) + 3600}
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -60,6 +64,17 @@ BAD_TOKENS = {
     "without_claims": (sign({"sub": "someone"}), "missing_claim"),
     "without_exp": (sign(valid_claims(exp=None)), "missing_claim"),
     "user_id_not_uuid": (sign(valid_claims(user_id="42")), "invalid_claim"),
+    "user_id_integer": (sign(valid_claims(user_id=int(uuid.uuid4()))), "invalid_claim"),
+    "email_not_string": (sign(valid_claims(email=7)), "invalid_claim"),
+    "exp_string": (sign(valid_claims(exp=str(int(time.time()) + 3600))), "invalid_claim"),
+    "exp_1e300": (sign(valid_claims(exp=1e300)), "invalid_claim"),
+    "exp_10**12": (sign(valid_claims(exp=10**12)), "invalid_claim"),
+    "exp_negative": (sign(valid_claims(exp=-1)), "invalid_claim"),
+    "exp_bool": (sign(valid_claims(exp=True)), "invalid_claim"),
+    "nbf_string": (sign(valid_claims(nbf="soon")), "invalid_claim"),
+    "iat_1e300": (sign(valid_claims(iat=1e300)), "invalid_claim"),
+    "nbf_in_the_future": (sign(valid_claims(nbf=int(time.time()) + 3600)), "token_not_yet_valid"),
+    "iat_in_the_future": (sign(valid_claims(iat=int(time.time()) + 3600)), "token_not_yet_valid"),
 }
 
 
@@ -80,6 +95,38 @@ async def test_auth_check_applies_the_same_rules(hub: RunningHub, token: str | N
     params = {} if token is None else {"token": token}
     response = await hub.get("/api/v1/ws/auth-check", key=None, params=params)
     assert (response.status_code, response.json()["error"]) == (401, reason)
+
+
+def ambiguous_attempts(hub: RunningHub) -> dict[str, dict]:
+    """Handshakes carrying two tokens, each valid on its own."""
+    first, second = hub.token(), hub.token()
+    header = {"Authorization": f"Bearer {first}"}
+    return {
+        "header+query": dict(uri=f"{hub.ws_url}?token={second}", additional_headers=header),
+        "header+subprotocol": dict(uri=hub.ws_url, additional_headers=header,
+                                   subprotocols=["notifyhub.v1", f"bearer.{second}"]),
+        "subprotocol+query": dict(uri=f"{hub.ws_url}?token={first}",
+                                  subprotocols=["notifyhub.v1", f"bearer.{second}"]),
+        "two_bearer_offers": dict(uri=hub.ws_url,
+                                  subprotocols=["notifyhub.v1", f"bearer.{first}", f"bearer.{second}"]),
+        "two_query_tokens": dict(uri=f"{hub.ws_url}?token={first}&token={second}"),
+    }
+
+
+@pytest.mark.parametrize("case", ["header+query", "header+subprotocol", "subprotocol+query",
+                                  "two_bearer_offers", "two_query_tokens"])
+async def test_several_tokens_are_refused_with_400(hub: RunningHub, case: str) -> None:
+    """The hub never picks one of several tokens: the handshake is refused with 400 ambiguous_token."""
+    attempt = ambiguous_attempts(hub)[case]
+    status, body = await refusal(attempt.pop("uri"), **attempt)
+    assert (status, body["error"]) == (400, "ambiguous_token")
+
+
+async def test_auth_check_refuses_several_tokens_with_400(hub: RunningHub) -> None:
+    """auth-check gives a browser the same 400 as the handshake for a header and a query token."""
+    response = await hub.get("/api/v1/ws/auth-check", params={"token": hub.token()},
+                             headers={"Authorization": f"Bearer {hub.token()}"})
+    assert (response.status_code, response.json()["error"]) == (400, "ambiguous_token")
 
 
 async def test_auth_check_accepts_a_good_token(hub: RunningHub) -> None:
@@ -125,3 +172,31 @@ async def test_token_expiry_closes_the_connection_with_4001(hub: RunningHub) -> 
     client = await hub.connect(token=hub.token(ttl=1))
     await client.connection.wait_closed()
     assert client.connection.close_code == 4001
+
+
+def secret_forms(secret: str) -> set[str]:
+    """Ways a secret could show up in a log: as is, its last dot-separated part, percent-encoded."""
+    return {secret, secret.rsplit(".", 1)[-1], quote(secret, safe=""), secret.replace(".", "%2E")}
+
+
+async def test_tokens_never_reach_the_debug_log() -> None:
+    """Whichever way a client passes a token or a service its key, `serve --log-level debug` logs none of it."""
+    settings = hub_settings()
+    tokens = [issue_token(settings, uuid.uuid4(), "learner@example.com") for _ in range(6)]
+    async with serve_subprocess("--log-level", "debug", "--access-log") as hub:
+        encoded_dots = tokens[0].replace(".", "%2E")
+        async with connect(f"{hub.ws_url}?%74oken={encoded_dots}", open_timeout=5) as ws:
+            await Client(ws).receive_type("connection_established")
+        async with connect(hub.ws_url, open_timeout=5, additional_headers={"Authorization": f"Bearer {tokens[1]}"}):
+            pass
+        async with connect(hub.ws_url, open_timeout=5, subprotocols=["notifyhub.v1", f"bearer.{tokens[2]}"]):
+            pass
+        for query in (f"access_token={tokens[3]}", f"%2574oken={tokens[4].replace('.', '%252E')}"):
+            await refusal(f"{hub.ws_url}?{query}")
+        async with httpx.AsyncClient(base_url=hub.base_url) as http:
+            await http.get("/api/v1/ws/auth-check", params={"token": tokens[5]})
+            await http.post("/api/v1/messages", json={}, headers={"Authorization": f"Bearer {SERVICE_KEY}"})
+    log = "".join(hub.output)
+    assert log.count("[REDACTED]") >= 4, log
+    leaked = [form for secret in [*tokens, SERVICE_KEY] for form in secret_forms(secret) if form in log]
+    assert not leaked

@@ -15,12 +15,12 @@ from functools import cache
 from pathlib import Path
 
 import notifyhub_protocol
+from notifyhub_protocol import RefusalReason
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from ..answers import Answer
-from ..errors import NotifyhubError
+from ..answers import Answer, refusal
 from ..settings import Settings
 
 router = APIRouter()
@@ -104,6 +104,5 @@ class OperationsGate:
         presented = _bearer(scope["headers"])
         if presented and any(hmac.compare_digest(presented, key) for key in self._keys):
             return None
-        return Answer.refusing(NotifyhubError("operations_key_required", "this endpoint needs "
-                               "'Authorization: Bearer <operations or service key>'"), 401,
-                               {"WWW-Authenticate": "Bearer"})
+        return refusal(RefusalReason.OPERATIONS_KEY_REQUIRED, "this endpoint needs "
+                       "'Authorization: Bearer <operations or service key>'", {"WWW-Authenticate": "Bearer"})

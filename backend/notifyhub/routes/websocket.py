@@ -29,7 +29,7 @@ async def auth_check(request: Request) -> Response:
     try:
         request.app.state.verifier.verify(extract_token(request.headers, request.query_params, ()))
     except AuthenticationError as exc:
-        return _response(Answer.refusing(exc, getattr(exc, "status", 401)))
+        return _response(Answer.refusing(exc))
     return Response(status_code=204)
 
 

@@ -30,8 +30,9 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
-from ..answers import Answer
-from ..errors import NotifyhubError
+from notifyhub_protocol import RefusalReason
+
+from ..answers import Answer, refusal
 from ..service_api import ServiceApi, declared_length
 from .eager import run_eagerly
 from .limits import ServerLoad, WireLimits
@@ -83,8 +84,7 @@ class _PublishCycle:
         return self.response_complete
 
 
-def _refusal(reason: str, detail: str, status: int, **headers: str) -> Answer:
-    return Answer.refusing(NotifyhubError(reason, detail), status, headers)
+BUSY = {"Retry-After": "1"}
 
 
 class NotifyhubHttpProtocol(HttpToolsProtocol):
@@ -113,8 +113,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         if len(self.connections) > self._limits.max_connections:
             self._load.log_refusal(self.loop.time(), "refusing connections: %d open, the limit is %d",
                                    len(self.connections), self._limits.max_connections)
-            self._refuse(_refusal("server_busy", "too many open connections; retry later", 503,
-                                  **{"Retry-After": "1"}))
+            self._refuse(refusal(RefusalReason.SERVER_BUSY, "too many open connections; retry later", BUSY))
             return
         self._arm(self._limits.head_timeout, self._head_timed_out)
 
@@ -132,8 +131,8 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
             if self._reading_head:
                 room = self._limits.max_head_bytes - self._head_bytes
                 if room <= 0:
-                    self._refuse(_refusal("request_head_too_large", "the request head is longer than "
-                                          f"{self._limits.max_head_bytes} bytes", 431))
+                    self._refuse(refusal(RefusalReason.REQUEST_HEAD_TOO_LARGE, "the request head is longer "
+                                         f"than {self._limits.max_head_bytes} bytes"))
                     return
                 chunk, data = (data, b"") if len(data) <= room else (data[:room], data[room:])
                 self._head_bytes += len(chunk)
@@ -185,19 +184,19 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
         if len(self.url) + LINE_OVERHEAD > self._limits.max_line_bytes:
-            self._refuse(_refusal("request_target_too_large", "the request target is longer than "
-                                  f"{self._limits.max_line_bytes} bytes", 414))
+            self._refuse(refusal(RefusalReason.REQUEST_TARGET_TOO_LARGE, "the request target is longer "
+                                 f"than {self._limits.max_line_bytes} bytes"))
             raise _Refused
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._header_count += 1
         if self._header_count > self._limits.max_headers:
-            self._refuse(_refusal("request_head_too_large",
-                                  f"more than {self._limits.max_headers} header fields", 431))
+            self._refuse(refusal(RefusalReason.REQUEST_HEAD_TOO_LARGE,
+                                 f"more than {self._limits.max_headers} header fields"))
             raise _Refused
         if len(name) + len(value) + LINE_OVERHEAD > self._limits.max_line_bytes:
-            self._refuse(_refusal("request_head_too_large", "a header field is longer than "
-                                  f"{self._limits.max_line_bytes} bytes", 431))
+            self._refuse(refusal(RefusalReason.REQUEST_HEAD_TOO_LARGE, "a header field is longer "
+                                 f"than {self._limits.max_line_bytes} bytes"))
             raise _Refused
         super().on_header(name, value)
 
@@ -206,7 +205,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         self._disarm()
         parser = self.parser
         if parser.should_upgrade() and parser.get_http_version() != "1.1":
-            self._refuse(_refusal("unsupported_http_version", "a WebSocket upgrade needs HTTP/1.1", 400))
+            self._refuse(refusal(RefusalReason.UNSUPPORTED_HTTP_VERSION, "a WebSocket upgrade needs HTTP/1.1"))
             raise _Refused
         cycle = self._publish_cycle()
         if cycle is None:
@@ -235,14 +234,13 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
                 authorization = value.decode("latin-1")
             elif name == b"content-length" and declared is None:
                 declared = declared_length(value)
-        refusal = api.refuse_head(authorization, declared)
-        if refusal is None and declared is not None and not self._load.reserve(declared):
+        refused = api.refuse_head(authorization, declared)
+        if refused is None and declared is not None and not self._load.reserve(declared):
             self._load.log_refusal(self.loop.time(), "refusing publish requests: %d bytes of bodies "
                                    "pending, the limit is %d", self._load.pending_bytes, self._load.limit)
-            refusal = _refusal("server_busy", "too many request bodies pending; retry later", 503,
-                               **{"Retry-After": "1"})
-        if refusal is not None:
-            self._refuse(refusal)
+            refused = refusal(RefusalReason.SERVER_BUSY, "too many request bodies pending; retry later", BUSY)
+        if refused is not None:
+            self._refuse(refused)
             raise _Refused
         if self.root_path or (self.cycle is not None and not self.cycle.response_complete):
             if declared is not None:
@@ -269,8 +267,8 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
             return
         if cycle.size > cycle.reserved:  # a chunked body reserves as it arrives
             if not self._load.reserve(cycle.size - cycle.reserved):
-                self._refuse(_refusal("server_busy", "too many request bodies pending; retry later", 503,
-                                      **{"Retry-After": "1"}), reading_body=True)
+                self._refuse(refusal(RefusalReason.SERVER_BUSY, "too many request bodies pending; retry later", BUSY),
+                             reading_body=True)
                 raise _Refused
             cycle.reserved = cycle.size
         cycle.chunks.append(body)
@@ -375,7 +373,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         if not self._request_begun:
             self.transport.close()
             return
-        self._refuse(_refusal("request_timeout", "the request head did not arrive in time", 408))
+        self._refuse(refusal(RefusalReason.REQUEST_TIMEOUT, "the request head did not arrive in time"))
 
     def _body_timed_out(self) -> None:
         self._timer = None
@@ -384,5 +382,5 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         if wait > 0:
             self._arm(wait, self._body_timed_out)
             return
-        self._refuse(_refusal("request_timeout", "the request body did not arrive in time", 408),
+        self._refuse(refusal(RefusalReason.REQUEST_TIMEOUT, "the request body did not arrive in time"),
                      reading_body=True)

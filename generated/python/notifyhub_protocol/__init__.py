@@ -8,7 +8,10 @@ from .codes import (
     CloseCode,
     ErrorCode,
     RECONNECT_CLOSE_CODES,
+    REFUSAL_STATUS,
+    RefusalReason,
     SUBPROTOCOL,
+    refusal_status,
     should_reconnect,
 )
 from .constructors import (
@@ -93,9 +96,11 @@ __all__ = [
     "PongMessage",
     "PongPayload",
     "RECONNECT_CLOSE_CODES",
+    "REFUSAL_STATUS",
     "ReadFrame",
     "ReadReceiptMessage",
     "ReadReceiptPayload",
+    "RefusalReason",
     "ReviewReminderDraft",
     "ReviewReminderMessage",
     "ReviewReminderPayload",
@@ -112,5 +117,6 @@ __all__ = [
     "new_pong_message",
     "new_read_receipt_message",
     "new_review_reminder_message",
+    "refusal_status",
     "should_reconnect",
 ]

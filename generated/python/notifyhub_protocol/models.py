@@ -50,6 +50,7 @@ class ConnectionEstablishedPayload(BaseModel):
         Field(
             description='The largest frame the hub accepts from the client, after decompression.',
             ge=1,
+            le=9007199254740991,
         ),
     ]
     token_expires_at: Annotated[
@@ -71,6 +72,7 @@ class ConnectionEstablishedPayload(BaseModel):
         Field(
             description="The highest `seq` in the user's stream when the connection opened (0: none yet). Replayed messages follow this frame.",
             ge=0,
+            le=9007199254740991,
         ),
     ]
     recovered: Annotated[
@@ -84,10 +86,16 @@ class ConnectionEstablishedPayload(BaseModel):
         Field(
             description='The highest `seq` any connection of the user has acknowledged.',
             ge=0,
+            le=9007199254740991,
         ),
     ]
     read_seq: Annotated[
-        int, Field(description='The highest `seq` the user has marked read.', ge=0)
+        int,
+        Field(
+            description='The highest `seq` the user has marked read.',
+            ge=0,
+            le=9007199254740991,
+        ),
     ]
 
 
@@ -97,12 +105,15 @@ class OcrProgressPayload(BaseModel):
         validate_by_name=True,
     )
     book_id: Annotated[Uuid, Field(description='The book being processed.')]
-    total_pages: Annotated[int, Field(description='Pages in the book.', ge=1)]
+    total_pages: Annotated[
+        int, Field(description='Pages in the book.', ge=1, le=9007199254740991)
+    ]
     processed_pages: Annotated[
         int,
         Field(
             description='Pages done so far; never more than `total_pages` (checked by the hub).',
             ge=0,
+            le=9007199254740991,
         ),
     ]
     progress: Annotated[
@@ -130,11 +141,15 @@ class BookReadyPayload(BaseModel):
     title: Annotated[
         str, Field(description="The book's title.", max_length=500, min_length=1)
     ]
-    total_pages: Annotated[int, Field(description='Pages in the book.', ge=1)]
+    total_pages: Annotated[
+        int, Field(description='Pages in the book.', ge=1, le=9007199254740991)
+    ]
     url: Annotated[
         Uri | MISSING,
         Field(
-            description='Optional link that opens the book in the app.', max_length=2048
+            description="Optional link that opens the book in the app. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.",
+            max_length=2048,
+            pattern='^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):',
         ),
     ] = MISSING
 
@@ -144,7 +159,10 @@ class ReviewReminderPayload(BaseModel):
         extra='forbid',
         validate_by_name=True,
     )
-    due_count: Annotated[int, Field(description='How many reviews are due now.', ge=1)]
+    due_count: Annotated[
+        int,
+        Field(description='How many reviews are due now.', ge=1, le=9007199254740991),
+    ]
     book_id: Annotated[
         Uuid | MISSING,
         Field(
@@ -166,11 +184,17 @@ class LearningUpdatePayload(BaseModel):
         Uuid | MISSING, Field(description='Optional: the book studied in the session.')
     ] = MISSING
     words_learned: Annotated[
-        int, Field(description='Words learned in the session.', ge=0)
+        int,
+        Field(description='Words learned in the session.', ge=0, le=9007199254740991),
     ]
-    pages_read: Annotated[int, Field(description='Pages read in the session.', ge=0)]
+    pages_read: Annotated[
+        int, Field(description='Pages read in the session.', ge=0, le=9007199254740991)
+    ]
     study_seconds: Annotated[
-        int, Field(description='Time spent studying, in seconds.', ge=0)
+        int,
+        Field(
+            description='Time spent studying, in seconds.', ge=0, le=9007199254740991
+        ),
     ]
     accuracy: Annotated[
         float, Field(description='Share of correct answers, 0 to 1.', ge=0.0, le=1.0)
@@ -180,6 +204,7 @@ class LearningUpdatePayload(BaseModel):
         Field(
             description='Consecutive days with a study session, this one included.',
             ge=0,
+            le=9007199254740991,
         ),
     ]
 
@@ -201,7 +226,11 @@ class NotificationPayload(BaseModel):
     ]
     action_url: Annotated[
         Uri | MISSING,
-        Field(description='Optional link the toast opens.', max_length=2048),
+        Field(
+            description="Optional link the toast opens. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.",
+            max_length=2048,
+            pattern='^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):',
+        ),
     ] = MISSING
 
 
@@ -223,7 +252,9 @@ class ReadReceiptPayload(BaseModel):
     read_seq: Annotated[
         int,
         Field(
-            description='Every message up to and including this `seq` is read.', ge=1
+            description='Every message up to and including this `seq` is read.',
+            ge=1,
+            le=9007199254740991,
         ),
     ]
 
@@ -243,7 +274,12 @@ class AckFrame(BaseModel):
     )
     type: Annotated[Literal['ack'], Field(description='The frame type.')]
     seq: Annotated[
-        int, Field(description='The highest `seq` the client has handled.', ge=1)
+        int,
+        Field(
+            description='The highest `seq` the client has handled.',
+            ge=1,
+            le=9007199254740991,
+        ),
     ]
 
 
@@ -253,7 +289,14 @@ class ReadFrame(BaseModel):
         validate_by_name=True,
     )
     type: Annotated[Literal['read'], Field(description='The frame type.')]
-    seq: Annotated[int, Field(description='The highest `seq` the user has read.', ge=1)]
+    seq: Annotated[
+        int,
+        Field(
+            description='The highest `seq` the user has read.',
+            ge=1,
+            le=9007199254740991,
+        ),
+    ]
 
 
 class ConnectionEstablishedMessage(BaseModel):
@@ -294,6 +337,7 @@ class OcrProgressMessage(BaseModel):
         Field(
             description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
             ge=1,
+            le=9007199254740991,
         ),
     ] = MISSING
     payload: OcrProgressPayload
@@ -319,6 +363,7 @@ class BookReadyMessage(BaseModel):
         Field(
             description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
             ge=1,
+            le=9007199254740991,
         ),
     ] = MISSING
     payload: BookReadyPayload
@@ -344,6 +389,7 @@ class ReviewReminderMessage(BaseModel):
         Field(
             description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
             ge=1,
+            le=9007199254740991,
         ),
     ] = MISSING
     payload: ReviewReminderPayload
@@ -369,6 +415,7 @@ class LearningUpdateMessage(BaseModel):
         Field(
             description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
             ge=1,
+            le=9007199254740991,
         ),
     ] = MISSING
     payload: LearningUpdatePayload
@@ -394,6 +441,7 @@ class NotificationMessage(BaseModel):
         Field(
             description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
             ge=1,
+            le=9007199254740991,
         ),
     ] = MISSING
     payload: NotificationPayload
