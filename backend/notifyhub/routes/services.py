@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -11,19 +12,24 @@ from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
 from ..auth import verify_service_key
-from ..backends.base import BackendUnavailableError
+from ..backends.base import BackendUnavailableError, IdempotencyKeyReusedError, OutcomeUnknownError
 from ..errors import AuthenticationError, InvalidMessageError
 from ..hub import Hub
+from ..idempotency import IdempotentRequest, InvalidIdempotencyKeyError, parse_idempotency_key
 from ..publishing import BatchPublishRequest, PublishRequest, parse_batch_request, parse_publish_request, stamp
 from . import render_json
 
 router = APIRouter()
 
 PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Idempotency-Key longer than 255 characters or not printable ASCII"},
     401: {"description": "Missing or unknown service key"},
     413: {"description": "Body larger than NOTIFYHUB_MAX_PUBLISH_BYTES"},
-    422: {"description": "Invalid body; `errors` names each failing field by JSON pointer"},
+    422: {"description": "Invalid body (`errors` names each failing field by JSON pointer), or an "
+                         "Idempotency-Key used before for another body (`idempotency_key_reused`)"},
     503: {"description": "The backend (Redis) is unreachable; nothing was sent"},
+    504: {"description": "The backend took too long to answer; the message may have been sent: "
+                         "repeat the request with the same Idempotency-Key"},
 }
 
 
@@ -65,8 +71,11 @@ def _unauthorized(request: Request) -> JSONResponse | None:
     return refusal.response() if refusal is not None else None
 
 
-def _unavailable(exc: BackendUnavailableError) -> Answer:
-    return Answer(503, {"error": exc.reason, "detail": exc.detail}, {"Retry-After": "1"})
+def _unavailable(exc: BackendUnavailableError | OutcomeUnknownError, retry_after: int = 1,
+                 **known: Any) -> Answer:
+    """503 when nothing was sent, 504 when it may have been; `known` says what was done."""
+    status = 504 if isinstance(exc, OutcomeUnknownError) else 503
+    return Answer(status, {"error": exc.reason, "detail": exc.detail, **known}, {"Retry-After": str(retry_after)})
 
 
 async def _answer_route(request: Request, path: str) -> JSONResponse:
@@ -76,7 +85,9 @@ async def _answer_route(request: Request, path: str) -> JSONResponse:
                                request.headers.get("content-length"))
     if body is _DISCONNECTED:
         raise ClientDisconnect()
-    return (await answer_request(hub, path, request.headers.get("authorization", ""), body)).response()
+    headers = request.headers
+    return (await answer_request(hub, path, headers.get("authorization", ""), body,
+                                 headers.get("idempotency-key"))).response()
 
 
 @router.post("/api/v1/messages", status_code=202, responses=PUBLISH_RESPONSES,
@@ -99,19 +110,22 @@ async def publish_batch(request: Request) -> JSONResponse:
     return await _answer_route(request, "/api/v1/messages/batch")
 
 
-async def answer_publish(hub: Hub, body: bytes) -> Answer:
+async def answer_publish(hub: Hub, body: bytes, idempotent: IdempotentRequest | None = None) -> Answer:
     """`POST /api/v1/messages` once authorized and read."""
     try:
         publish_request = parse_publish_request(body, hub.settings.max_recipients_per_request)
     except InvalidMessageError as exc:
         return _invalid(exc)
     try:
-        return Answer(202, await _deliver(hub, publish_request))
-    except BackendUnavailableError as exc:
-        return _unavailable(exc)
+        first = await _claim(hub, idempotent)
+        return Answer(202, await _deliver(hub, publish_request, idempotent, 0, first))
+    except IdempotencyKeyReusedError as exc:
+        return _reused(exc)
+    except (BackendUnavailableError, OutcomeUnknownError) as exc:
+        return _unavailable(exc, hub.settings.retry_after_seconds)
 
 
-async def answer_batch(hub: Hub, body: bytes) -> Answer:
+async def answer_batch(hub: Hub, body: bytes, idempotent: IdempotentRequest | None = None) -> Answer:
     """`POST /api/v1/messages/batch` once authorized and read."""
     settings = hub.settings
     try:
@@ -120,11 +134,14 @@ async def answer_batch(hub: Hub, body: bytes) -> Answer:
         return _invalid(exc)
     results = []
     try:
-        for publish_request in batch.requests:
-            results.append(await _deliver(hub, publish_request))
-    except BackendUnavailableError as exc:
-        return Answer(503, {"error": exc.reason, "detail": exc.detail, "results": results,
-                            "accepted": len(results)}, {"Retry-After": "1"})
+        first = await _claim(hub, idempotent)
+        for index, publish_request in enumerate(batch.requests):
+            results.append(await _deliver(hub, publish_request, idempotent, index, first))
+    except IdempotencyKeyReusedError as exc:
+        return _reused(exc)
+    except (BackendUnavailableError, OutcomeUnknownError) as exc:
+        # `results` are the requests done; the one that failed is undone (503) or unknown (504).
+        return _unavailable(exc, settings.retry_after_seconds, results=results, accepted=len(results))
     return Answer(202, {"results": results})
 
 
@@ -132,26 +149,62 @@ ANSWERS = {"/api/v1/messages": answer_publish, "/api/v1/messages/batch": answer_
 """The publish routes' answers, by path, once a request is authorized and read."""
 
 
-async def _deliver(hub: Hub, publish_request: PublishRequest) -> dict[str, Any]:
+async def _claim(hub: Hub, idempotent: IdempotentRequest | None) -> bool:
+    """Claim the request's key; True the first time. Raises IdempotencyKeyReusedError."""
+    if idempotent is None:
+        return True
+    return await hub.backend.claim_idempotency_key(idempotent.key, idempotent.fingerprint,
+                                                   idempotent.window_seconds)
+
+
+async def _deliver(hub: Hub, publish_request: PublishRequest, idempotent: IdempotentRequest | None,
+                   index: int, first: bool) -> dict[str, Any]:
+    """Send message `index` of a request. With a key, users recorded as having it are skipped,
+    and a broadcast (live only, so not recorded per user) is sent the first time only."""
     message = stamp(publish_request.message)
+    token = None
+    if idempotent is not None:
+        message = message.model_copy(update={"id": idempotent.message_id(index)})
+        token = idempotent.token(index)
     if publish_request.broadcast:
-        reached = await hub.broadcast(message)
+        reached = await _broadcast_once(hub, message, idempotent) if first else 0
     else:
-        reached = await hub.send_to_users(publish_request.user_ids, message)
+        reached = await hub.send_to_users(publish_request.user_ids, message, token)
     return {"id": str(message.id), "type": message.type, "connections": reached}
+
+
+async def _broadcast_once(hub: Hub, message, idempotent: IdempotentRequest | None) -> int:
+    try:
+        return await hub.broadcast(message)
+    except BackendUnavailableError:
+        if idempotent is not None:  # nothing was sent: a repetition may send it
+            with contextlib.suppress(BackendUnavailableError):
+                await hub.backend.release_idempotency_key(idempotent.key)
+        raise
 
 
 def _invalid(exc: InvalidMessageError) -> Answer:
     return Answer(422, {"error": "invalid_message", "detail": exc.detail, "errors": exc.errors})
 
 
-async def answer_request(hub: Hub, path: str, authorization: str, body: bytes | None) -> Answer:
-    """The answer to `POST path`; body is None when it was longer than `max_publish_bytes`."""
+def _reused(exc: IdempotencyKeyReusedError) -> Answer:
+    return Answer(422, {"error": exc.reason, "detail": exc.detail})
+
+
+async def answer_request(hub: Hub, path: str, authorization: str, body: bytes | None,
+                         idempotency_key: str | None = None) -> Answer:
+    """The answer to `POST path`; body is None when it was longer than `max_publish_bytes`,
+    `idempotency_key` the Idempotency-Key header (None without one)."""
     if (refusal := refuse_service_key(hub, authorization)) is not None:
         return refusal
     if body is None:
         return too_large(hub.settings.max_publish_bytes)
-    return await ANSWERS[path](hub, body)
+    try:
+        key = parse_idempotency_key(idempotency_key)
+    except InvalidIdempotencyKeyError as exc:
+        return Answer(400, {"error": exc.reason, "detail": exc.detail})
+    idempotent = None if key is None else IdempotentRequest.of(key, body, hub.settings.idempotency_window_seconds)
+    return await ANSWERS[path](hub, body, idempotent)
 
 
 class PublishRoutes:
@@ -165,9 +218,10 @@ class PublishRoutes:
     def serves(self, path: str) -> bool:
         return path in ANSWERS
 
-    async def answer(self, path: str, authorization: str, body: bytes | None) -> Answer:
+    async def answer(self, path: str, authorization: str, body: bytes | None,
+                     idempotency_key: str | None = None) -> Answer:
         """The answer to `POST path`; body is None when it was longer than `max_body_bytes`."""
-        return await answer_request(self.hub, path, authorization, body)
+        return await answer_request(self.hub, path, authorization, body, idempotency_key)
 
 
 class PublishFastPath:
@@ -188,16 +242,18 @@ class PublishFastPath:
                 or not self._routes.serves(scope["path"])):
             await self.app(scope, receive, send)
             return
-        authorization, declared = "", None
+        authorization, declared, idempotency_key = "", None, None
         for name, value in scope["headers"]:
             if name == b"authorization" and not authorization:
                 authorization = value.decode("latin-1")
             elif name == b"content-length" and declared is None:
                 declared = value
+            elif name == b"idempotency-key" and idempotency_key is None:
+                idempotency_key = value.decode("latin-1")
         body = await _receive_body(receive, self._routes.max_body_bytes, declared)
         if body is _DISCONNECTED:
             return
-        result = await self._routes.answer(scope["path"], authorization, body)
+        result = await self._routes.answer(scope["path"], authorization, body, idempotency_key)
         payload = result.rendered()
         await send({"type": "http.response.start", "status": result.status,
                     "headers": result.raw_headers(len(payload))})
