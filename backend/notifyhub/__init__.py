@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .backends.base import BackendUnavailableError
+from .backends.base import BackendUnavailableError, IdempotencyKeyReusedError, OutcomeUnknownError
 from .errors import InvalidMessageError, NotifyhubError
+from .idempotency import InvalidIdempotencyKeyError
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .publisher import Publisher
 
-__all__ = ["BackendUnavailableError", "InvalidMessageError", "NotifyhubError", "Publisher", "Settings"]
+__all__ = ["BackendUnavailableError", "IdempotencyKeyReusedError", "InvalidIdempotencyKeyError",
+           "InvalidMessageError", "NotifyhubError", "OutcomeUnknownError", "Publisher", "Settings"]
 
 
 def __getattr__(name: str) -> Any:

@@ -22,7 +22,7 @@ from .auth import TokenVerifier, extract_token
 from .backends.base import BackendUnavailableError, Replay, Since
 from .connection import Connection, Socket
 from .errors import AuthenticationError, ConnectionLimitError
-from .hub import Hub
+from .hub import Hub, try_again_later_reason
 from .messages import encode
 from .reader import ClientReader
 from .wire import OutgoingFrame
@@ -30,8 +30,6 @@ from .wire import OutgoingFrame
 logger = logging.getLogger(__name__)
 
 WEBSOCKET_PATH = "/api/v1/ws"
-BACKEND_RETRY_AFTER_SECONDS = 2
-"""What a client refused with 1013 is told to wait (`retry_after=` in the close reason)."""
 
 
 def _origin_allowed(origin: str | None, allowed: list[str]) -> bool:
@@ -81,8 +79,7 @@ async def go_live(hub: Hub, connection: Connection, since: Since | None, socket:
     except (BackendUnavailableError, TimeoutError) as exc:
         logger.warning("could not attach a connection (%s); asking the client to come back later", exc)
         connection.start()
-        connection.close(CloseCode.TRY_AGAIN_LATER,
-                         f"backend unavailable; retry_after={BACKEND_RETRY_AFTER_SECONDS}")
+        connection.close(CloseCode.TRY_AGAIN_LATER, try_again_later_reason(hub.settings))
         await hub.detach(connection)
         return
     except BaseException:

@@ -19,7 +19,7 @@ from notifyhub_protocol import CloseCode, new_read_receipt_message
 from pydantic import BaseModel
 
 from .auth import Identity
-from .backends.base import Backend, BackendUnavailableError, Replay, Since
+from .backends.base import Backend, BackendUnavailableError, PublishToken, Replay, Since, message_id_of
 from .connection import Connection, ConnectionLimits, FlushRound, Socket
 from .errors import ConnectionLimitError
 from .metrics import HubMetrics
@@ -28,6 +28,20 @@ from .settings import Settings
 from .wire import OutgoingFrame
 
 logger = logging.getLogger(__name__)
+
+
+def try_again_later_reason(settings: Settings) -> str:
+    """The close reason of a connection refused with 1013 because the backend is unavailable:
+    it ends with `retry_after=<seconds>`, when the client should try again."""
+    return f"backend unavailable; retry_after={settings.retry_after_seconds}"
+
+
+def forwarded_id(connection: Connection) -> str | None:
+    """The id of the message a connection forwarded at its `last_seq`, when it has it."""
+    frame = connection.last_frame
+    if frame is None or not frame.payload.startswith(b'{"seq":%d,' % connection.last_seq):
+        return None
+    return message_id_of(frame.payload)
 
 
 class Hub:
@@ -184,17 +198,23 @@ class Hub:
         queued to every connection of the user on every hub.
 
         Returns the number of connections the user held. Raises TypeError if `message` is not a
-        generated server message, InvalidMessageError if it breaks a cross-field rule, and
-        BackendUnavailableError if the backend cannot take it (then nothing was sent).
-        Never waits for a client.
+        generated server message, InvalidMessageError if it breaks a cross-field rule,
+        BackendUnavailableError if the backend cannot take it (then nothing was sent), and
+        OutcomeUnknownError if its answer was lost (then it may have been sent: send it again
+        with the same `token` to make sure, without doubling). Never waits for a client.
         """
         return await self.send_to_users([user_id], message)
 
-    async def send_to_users(self, user_ids: list[UUID], message: BaseModel) -> int:
-        """Send one message to several users (each in their own stream); return connections reached."""
+    async def send_to_users(self, user_ids: list[UUID], message: BaseModel,
+                            token: PublishToken | None = None) -> int:
+        """Send one message to several users (each in their own stream); return connections reached.
+
+        With a `token` (see `PublishToken.for_key`), each user gets the message once however
+        often it is sent within the token's window; the same token with another fingerprint
+        raises IdempotencyKeyReusedError. Raises as `send_to_user` does."""
         started = time.perf_counter()
         body = encode_checked(message)
-        reached = await self.backend.publish(list(dict.fromkeys(user_ids)), body)
+        reached = await self.backend.publish(list(dict.fromkeys(user_ids)), body, token)
         self._count_sent(message.type, started)
         return reached
 
@@ -220,6 +240,8 @@ class Hub:
         for connection in list(connections.values()):
             if connection.id == exclude:
                 continue
+            if seq is not None and seq <= connection.last_seq and epoch == connection.epoch:
+                self._verify_position(connection)
             reached += connection.enqueue(frame) if seq is None else connection.deliver(epoch, seq, frame)
         self._count_delivered(reached)
         return reached
@@ -234,6 +256,14 @@ class Hub:
         self._counters["frames_delivered"] += frames
         self.metrics.frames_delivered.inc(frames)
 
+    def _verify_position(self, connection: Connection) -> None:
+        """A live message repeats a seq the connection passed: usually a message it also read
+        from history, but after Redis lost writes, another message under a reissued seq. A
+        catch-up checks the connection's last message against history (cheap, and rare)."""
+        if not connection.catching_up:
+            connection.hold()
+            self.gap_detected(connection)
+
     def resynchronise(self) -> None:
         self.metrics.backend_reconnects.inc()
         for connection in self.connections():
@@ -243,10 +273,12 @@ class Hub:
 
     async def _catch_up(self, connection: Connection) -> None:
         """Fill a connection's gap from history, a page at a time; close it with RESYNC when that
-        is impossible."""
+        is impossible, or when the stream no longer holds the message the connection forwarded
+        last at its position (Redis lost writes and reissued that seq)."""
         limit, after = self.settings.replay_page_messages, connection.last_seq
         try:
-            entries = await self.backend.history_after(connection.user_id, connection.epoch, after, limit)
+            entries = await self.backend.history_after(connection.user_id, connection.epoch, after, limit,
+                                                       forwarded_id(connection))
         except BackendUnavailableError:
             entries = None
         if entries is None:

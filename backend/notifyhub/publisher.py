@@ -11,36 +11,54 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from .backends.base import PublishToken
+from .backends.positions import StreamPositions
 from .backends.redis import redis_client, unavailable_on_error
 from .backends.redis_streams import RedisKeys, RedisStreams
 from .hub import encode_checked
+from .idempotency import message_token
 from .settings import Settings
 
 
 class Publisher:
     """Publishes into the streams the hubs read. Use as `async with Publisher(...) as publisher`.
 
-    Its history limits must match the hubs' (they default to the same NOTIFYHUB_* settings).
-    Every method raises BackendUnavailableError when Redis cannot take the message, TypeError or
-    InvalidMessageError when the message is not a valid server message.
+    Its history limits must match the hubs' (they default to the same NOTIFYHUB_* settings), and
+    so do its pool, timeout and retries (NOTIFYHUB_REDIS_*). Every method raises
+    BackendUnavailableError when Redis could not be asked (nothing was sent), TypeError or
+    InvalidMessageError when the message is not a valid server message; sending to users also
+    raises OutcomeUnknownError when Redis was asked but its answer was lost (send again with the
+    same idempotency key to make sure it arrives once).
     """
 
     def __init__(self, redis_url: str | None = None, prefix: str | None = None,
                  settings: Settings | None = None) -> None:
         settings = settings or Settings()
-        self._redis = redis_client(redis_url or settings.redis_url, 2.0)
+        self._settings = settings
+        self._redis = redis_client(settings, url=redis_url)
         keys = RedisKeys(prefix or settings.redis_prefix)
         self._streams = RedisStreams(self._redis, keys, settings.history_max_messages,
                                      settings.history_max_age_seconds)
+        self._positions = StreamPositions(settings.redis_positions_remembered)
 
-    async def send_to_user(self, user_id: UUID, message: BaseModel) -> int:
+    async def send_to_user(self, user_id: UUID, message: BaseModel, idempotency_key: str | None = None) -> int:
         """Append to the user's stream and deliver live; return the user's open connections."""
-        return await self.send_to_users([user_id], message)
+        return await self.send_to_users([user_id], message, idempotency_key)
 
-    async def send_to_users(self, user_ids: list[UUID], message: BaseModel) -> int:
+    async def send_to_users(self, user_ids: list[UUID], message: BaseModel,
+                            idempotency_key: str | None = None) -> int:
+        """Send to each user once. With an `idempotency_key`, sending the same message to the same
+        users again within NOTIFYHUB_IDEMPOTENCY_WINDOW_SECONDS sends it only to those who do
+        not have it yet; the same key for another message raises IdempotencyKeyReusedError, an
+        empty, overlong or non-ASCII key InvalidIdempotencyKeyError."""
         body = encode_checked(message)
-        async with unavailable_on_error("publish"):
-            return await self._streams.publish(list(dict.fromkeys(user_ids)), body)
+        user_ids = list(dict.fromkeys(user_ids))
+        token = (PublishToken.internal() if idempotency_key is None else
+                 message_token(idempotency_key, message, user_ids, self._settings.idempotency_window_seconds))
+        appended = await self._streams.publish(user_ids, body, token, self._positions.floor)
+        for place in appended:
+            self._positions.saw(place.user_id, place.epoch, place.seq)
+        return sum(place.connections for place in appended)
 
     async def broadcast(self, message: BaseModel) -> None:
         """Deliver to every connection on every hub, live only."""

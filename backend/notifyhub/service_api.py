@@ -8,20 +8,21 @@ the body is read.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from notifyhub_protocol import RefusalReason
 
 from .answers import Answer, refusal
 from .auth import verify_service_key
-from .backends.base import BackendUnavailableError
+from .backends.base import BackendUnavailableError, IdempotencyKeyReusedError, OutcomeUnknownError
 from .errors import AuthenticationError, InvalidMessageError
 from .hub import Hub
+from .idempotency import IdempotentRequest, InvalidIdempotencyKeyError, parse_idempotency_key
 from .publishing import PublishRequest, parse_batch_request, parse_publish_request, stamp
 
 MESSAGES_PATH = "/api/v1/messages"
 BATCH_PATH = "/api/v1/messages/batch"
-RETRY_AFTER_SECONDS = "1"
 
 
 def refuse_service_key(hub: Hub, authorization: str) -> Answer | None:
@@ -37,27 +38,31 @@ def too_large(limit: int) -> Answer:
     return refusal(RefusalReason.BODY_TOO_LARGE, f"at most {limit} bytes")
 
 
-def unavailable(exc: BackendUnavailableError, **extra: Any) -> Answer:
-    return Answer.refusing(exc, {"Retry-After": RETRY_AFTER_SECONDS}, **extra)
+def unavailable(exc: BackendUnavailableError | OutcomeUnknownError, retry_after: float = 1, **known: Any) -> Answer:
+    """503 when nothing was sent, 504 when it may have been; `known` says what was done."""
+    return Answer.refusing(exc, {"Retry-After": f"{retry_after:g}"}, **known)
 
 
 def _invalid(exc: InvalidMessageError) -> Answer:
     return Answer.refusing(exc, errors=exc.errors)
 
 
-async def answer_publish(hub: Hub, body: bytes) -> Answer:
+async def answer_publish(hub: Hub, body: bytes, idempotent: IdempotentRequest | None = None) -> Answer:
     """`POST /api/v1/messages` once authorized and read."""
     try:
         publish_request = parse_publish_request(body, hub.settings.max_recipients_per_request)
     except InvalidMessageError as exc:
         return _invalid(exc)
     try:
-        return Answer(202, await _deliver(hub, publish_request))
-    except BackendUnavailableError as exc:
-        return unavailable(exc)
+        first = await _claim(hub, idempotent)
+        return Answer(202, await _deliver(hub, publish_request, idempotent, 0, first))
+    except IdempotencyKeyReusedError as exc:
+        return Answer.refusing(exc)
+    except (BackendUnavailableError, OutcomeUnknownError) as exc:
+        return unavailable(exc, hub.settings.retry_after_seconds)
 
 
-async def answer_batch(hub: Hub, body: bytes) -> Answer:
+async def answer_batch(hub: Hub, body: bytes, idempotent: IdempotentRequest | None = None) -> Answer:
     """`POST /api/v1/messages/batch` once authorized and read."""
     settings = hub.settings
     try:
@@ -66,10 +71,14 @@ async def answer_batch(hub: Hub, body: bytes) -> Answer:
         return _invalid(exc)
     results = []
     try:
-        for publish_request in batch.requests:
-            results.append(await _deliver(hub, publish_request))
-    except BackendUnavailableError as exc:
-        return unavailable(exc, results=results, accepted=len(results))
+        first = await _claim(hub, idempotent)
+        for index, publish_request in enumerate(batch.requests):
+            results.append(await _deliver(hub, publish_request, idempotent, index, first))
+    except IdempotencyKeyReusedError as exc:
+        return Answer.refusing(exc)
+    except (BackendUnavailableError, OutcomeUnknownError) as exc:
+        # `results` are the requests done; the one that failed is undone (503) or unknown (504).
+        return unavailable(exc, settings.retry_after_seconds, results=results, accepted=len(results))
     return Answer(202, {"results": results})
 
 
@@ -77,13 +86,38 @@ ANSWERS = {MESSAGES_PATH: answer_publish, BATCH_PATH: answer_batch}
 """The publish routes' answers, by path, once a request is authorized and read."""
 
 
-async def _deliver(hub: Hub, publish_request: PublishRequest) -> dict[str, Any]:
+async def _claim(hub: Hub, idempotent: IdempotentRequest | None) -> bool:
+    """Claim the request's key; True the first time. Raises IdempotencyKeyReusedError."""
+    if idempotent is None:
+        return True
+    return await hub.backend.claim_idempotency_key(idempotent.key, idempotent.fingerprint,
+                                                   idempotent.window_seconds)
+
+
+async def _deliver(hub: Hub, publish_request: PublishRequest, idempotent: IdempotentRequest | None,
+                   index: int, first: bool) -> dict[str, Any]:
+    """Send message `index` of a request. With a key, users recorded as having it are skipped,
+    and a broadcast (live only, so not recorded per user) is sent the first time only."""
     message = stamp(publish_request.message)
+    token = None
+    if idempotent is not None:
+        message = message.model_copy(update={"id": idempotent.message_id(index)})
+        token = idempotent.token(index)
     if publish_request.broadcast:
-        reached = await hub.broadcast(message)
+        reached = await _broadcast_once(hub, message, idempotent) if first else 0
     else:
-        reached = await hub.send_to_users(publish_request.user_ids, message)
+        reached = await hub.send_to_users(publish_request.user_ids, message, token)
     return {"id": str(message.id), "type": message.type, "connections": reached}
+
+
+async def _broadcast_once(hub: Hub, message, idempotent: IdempotentRequest | None) -> int:
+    try:
+        return await hub.broadcast(message)
+    except BackendUnavailableError:
+        if idempotent is not None:  # nothing was sent: a repetition may send it
+            with contextlib.suppress(BackendUnavailableError):
+                await hub.backend.release_idempotency_key(idempotent.key)
+        raise
 
 
 class ServiceApi:
@@ -97,20 +131,28 @@ class ServiceApi:
     def serves(path: str) -> bool:
         return path in ANSWERS
 
-    def refuse_head(self, authorization: str, declared_length: int | None) -> Answer | None:
+    def refuse_head(self, authorization: str, declared_length: int | None,
+                    idempotency_key: str | None = None) -> Answer | None:
         """The refusal due once the head is read (401 for the key, 413 for a declared size over
-        the limit), or None to read the body."""
+        the limit, 400 for a malformed Idempotency-Key), or None to read the body."""
         if (refusal := refuse_service_key(self.hub, authorization)) is not None:
             return refusal
         if declared_length is not None and declared_length > self.max_body_bytes:
             return too_large(self.max_body_bytes)
+        try:
+            parse_idempotency_key(idempotency_key)
+        except InvalidIdempotencyKeyError as exc:
+            return Answer.refusing(exc)
         return None
 
-    async def answer(self, path: str, body: bytes | None) -> Answer:
-        """The answer to an authorized `POST path`; body is None when it outgrew `max_body_bytes`."""
+    async def answer(self, path: str, body: bytes | None, idempotency_key: str | None = None) -> Answer:
+        """The answer to an authorized `POST path` whose head `refuse_head` let through; body is
+        None when it outgrew `max_body_bytes`, idempotency_key the Idempotency-Key header."""
         if body is None:
             return too_large(self.max_body_bytes)
-        return await ANSWERS[path](self.hub, body)
+        idempotent = None if idempotency_key is None else IdempotentRequest.of(
+            idempotency_key, body, self.hub.settings.idempotency_window_seconds)
+        return await ANSWERS[path](self.hub, body, idempotent)
 
 
 def declared_length(value: bytes | str | None) -> int | None:

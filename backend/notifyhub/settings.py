@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = Field("notifyhub", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
     redis_health_check_seconds: float = Field(5.0, gt=0)
+    # Each Redis command waits this long for an answer (unset: the health check, at least 1 s),
+    # and is retried this many times after a lost connection or a timeout.
+    redis_timeout_seconds: float | None = Field(None, gt=0)
+    redis_retries: int = Field(3, ge=0)
+    # Connections to Redis per hub (or Publisher), and how long a command waits for a free one
+    # before it is refused: a burst queues instead of failing.
+    redis_pool_size: int = Field(100, ge=1)
+    redis_pool_timeout_seconds: float = Field(10.0, gt=0)
+    # Users whose highest (epoch, seq) a hub remembers, to notice a Redis that lost writes.
+    redis_positions_remembered: int = Field(100_000, ge=1)
     history_max_messages: int = Field(1000, ge=1)
     history_max_age_seconds: float = Field(72 * 3600, gt=0)
     replay_page_messages: int = Field(500, ge=1)
@@ -78,6 +88,10 @@ class Settings(BaseSettings):
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)
     max_recipients_per_request: int = Field(1000, ge=1)
     max_batch_requests: int = Field(1000, ge=1)
+    # A repeated Idempotency-Key within this window gets the first answer and sends nothing again.
+    idempotency_window_seconds: float = Field(86400.0, gt=0)
+    # What a refusal for an unavailable backend tells the caller to wait (503 Retry-After, 1013).
+    retry_after_seconds: int = Field(1, ge=1)
 
     # The built demo page (frontend/demo/dist), served at /demo/ when set; `serve --dev` sets it.
     demo_dir: Path | None = None
@@ -98,6 +112,11 @@ class Settings(BaseSettings):
         if any(alg.lower() == "none" for alg in self.jwt_algorithms):
             raise ValueError("jwt_algorithms must not allow 'none'")
         return self
+
+    @property
+    def redis_command_timeout_seconds(self) -> float:
+        """How long a Redis command waits for its answer."""
+        return self.redis_timeout_seconds or max(self.redis_health_check_seconds, 1.0)
 
     @property
     def idle_check_interval_seconds(self) -> float:

@@ -148,8 +148,9 @@ async def _metrics(hub: HubProcess) -> str:
 
 
 async def test_unresponsive_redis_fails_publishes_loudly_and_recovers(private_redis) -> None:
-    """While Redis does not answer, publishing is a 503 and nothing is lost silently; when it comes
-    back, hubs carry on by themselves and clients get every message that was accepted."""
+    """While Redis does not answer, a publish is never accepted: it is refused (503, nothing was
+    sent) or its outcome is unknown (504, sent but unanswered, so Redis may still apply it once).
+    When Redis comes back, hubs carry on by themselves and clients get every accepted message."""
     async with hubs(2, hub_env(private_redis.url)) as (first, second):
         user_id = uuid.uuid4()
         client = await connect_client(first.ws_url, token(user_id))
@@ -160,12 +161,13 @@ async def test_unresponsive_redis_fails_publishes_loudly_and_recovers(private_re
             outage = await post(second, notify(user_id, "during"))
         finally:
             os.kill(private_redis.process.pid, signal.SIGCONT)
-        assert outage.status_code == 503
-        assert outage.json()["error"] == "backend_unavailable"
+        expected = {503: "backend_unavailable", 504: "outcome_unknown"}
+        assert expected.get(outage.status_code) == outage.json()["error"], outage.text
         assert (await post(second, notify(user_id, "after"))).status_code == 202
         texts = await _texts_until(client, first, user_id, "after")
-        assert texts == ["before", "after"]
-
+        allowed = [["before", "after"]] if outage.status_code == 503 else [["before", "after"],
+                                                                            ["before", "during", "after"]]
+        assert texts in allowed
 
 async def _texts_until(client, hub: HubProcess, user_id: uuid.UUID, last: str) -> list[str]:
     """Read notifications until `last` arrives, resuming with `since` whenever the hub closes
@@ -188,14 +190,15 @@ async def _texts_until(client, hub: HubProcess, user_id: uuid.UUID, last: str) -
 
 
 async def test_hubs_carry_on_after_redis_restarts(private_redis) -> None:
-    """A Redis restart (losing its data) makes publishes fail with 503 while it is down; afterwards
-    every hub delivers again without being restarted."""
+    """A Redis restart (losing its data) makes publishes fail while it is down (503, or 504 when
+    the command went out on a connection Redis had dropped); afterwards every hub delivers again
+    without being restarted."""
     async with hubs(2, hub_env(private_redis.url)) as (first, second):
         user_id = uuid.uuid4()
         client = await connect_client(first.ws_url, token(user_id))
         await client.receive_type("connection_established")
         private_redis.stop()
-        assert (await post(second, notify(user_id, "lost"))).status_code == 503
+        assert (await post(second, notify(user_id, "lost"))).status_code in (503, 504)
         private_redis.start()
         async with asyncio.timeout(20):
             while (await post(second, notify(user_id, "back"))).status_code != 202:

@@ -1,6 +1,8 @@
 """Redis for tests: the machine's server when it answers, else one started from PATH.
 
 Tests that stop Redis always start their own server on a free port, never touching a shared one.
+Such a server can be killed, paused (SIGSTOP), started again with or without its append-only
+file, and have that file rolled back to an earlier copy, as a crashed host would leave it.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -38,13 +41,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+AOF_DIRECTORY = "appendonlydir"
+
+
 @dataclass
 class RedisProcess:
-    """A redis-server this test session started; it can be stopped and started again on its port."""
+    """A redis-server this test session started; it can be stopped and started again on its port.
+
+    `options` are extra `redis-server` arguments, such as ("--appendonly", "yes")."""
 
     port: int
     directory: str
     process: subprocess.Popen | None = None
+    options: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -53,7 +62,7 @@ class RedisProcess:
     def start(self) -> None:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.directory],
+             "--appendonly", "no", "--dir", self.directory, *self.options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while not answers(self.url):  # redis-server has no readiness signal but its port
@@ -62,21 +71,50 @@ class RedisProcess:
             time.sleep(0.02)
 
     def stop(self) -> None:
+        """Kill it (SIGKILL, as a crash): what it had not written to disk is lost."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
 
+    def shut_down(self) -> None:
+        """Stop it cleanly: it writes its append-only file out first."""
+        client = redis.Redis.from_url(self.url)
+        with contextlib.suppress(redis.ConnectionError):
+            client.shutdown()
+        client.close()
+        self.process.wait(10)
+
+    def pause(self) -> None:
+        """SIGSTOP: connections stay open, nothing is answered."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def copy_append_only_file(self) -> str:
+        """A copy of the append-only file as it is on disk now (call while nothing writes)."""
+        copy = tempfile.mkdtemp(prefix="aof-", dir=self.directory)
+        shutil.copytree(os.path.join(self.directory, AOF_DIRECTORY), os.path.join(copy, AOF_DIRECTORY))
+        return copy
+
+    def restore_append_only_file(self, copy: str) -> None:
+        """Put an earlier copy back (the server must be stopped): its later writes are lost."""
+        shutil.rmtree(os.path.join(self.directory, AOF_DIRECTORY))
+        shutil.copytree(os.path.join(copy, AOF_DIRECTORY), os.path.join(self.directory, AOF_DIRECTORY))
+
 
 @contextlib.contextmanager
-def started_redis() -> Iterator[RedisProcess]:
+def started_redis(*options: str) -> Iterator[RedisProcess]:
     if shutil.which("redis-server") is None:
         raise FileNotFoundError("redis-server is not on PATH")
     with tempfile.TemporaryDirectory(prefix="notifyhub-redis-") as directory:
-        server = RedisProcess(free_port(), directory)
+        server = RedisProcess(free_port(), directory, options=options)
         server.start()
         try:
             yield server
         finally:
+            if server.process is not None and server.process.poll() is None:
+                server.resume()
             server.stop()
 
 

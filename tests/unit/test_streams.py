@@ -5,8 +5,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from notifyhub.backends.base import Since, StreamState, resume_start, with_seq
+from notifyhub.backends.base import (
+    IdempotencyKeyReusedError,
+    PublishToken,
+    Since,
+    StreamState,
+    message_id_of,
+    resume_start,
+    with_seq,
+)
 from notifyhub.backends.memory import MemoryBackend
+from notifyhub.backends.positions import NO_FLOOR, StreamPositions
 from notifyhub.settings import Settings
 
 STATE = StreamState(epoch="e1", last_seq=10, acked_seq=4, read_seq=2)
@@ -83,3 +92,91 @@ async def test_memory_backend_reads_history_a_page_at_a_time() -> None:
     resumed = await backend.replay(user, Since(first.state.epoch, 23), 4)
     assert ([seq for seq, _ in resumed.entries], resumed.recovered, resumed.complete) == ([24, 25], True, True)
     await backend.close()
+
+
+class _Nowhere:
+    def deliver_to_user(self, *args) -> int:
+        return 0
+
+
+async def _memory_backend(**settings) -> MemoryBackend:
+    backend = MemoryBackend(Settings(**settings))
+    await backend.start(_Nowhere())
+    return backend
+
+
+async def test_memory_epochs_are_random_per_stream() -> None:
+    """An epoch reveals nothing about other users: no counter, no shared part."""
+    backend = await _memory_backend()
+    first, second = [(await backend.replay(uuid.uuid4(), None, 1)).state.epoch for _ in range(2)]
+    assert len(first) >= 12 and not set(first.split(".")) & set(second.split("."))
+    await backend.close()
+
+
+async def test_memory_publish_with_a_token_reaches_each_user_once() -> None:
+    """The same token again skips the users who have the message; another fingerprint is refused."""
+    backend = await _memory_backend()
+    done, fresh = uuid.uuid4(), uuid.uuid4()
+    token = PublishToken.for_key("key-1", "fingerprint", 60)
+    await backend.publish([done], b'{"type":"x"}', token)
+    await backend.publish([done, fresh], b'{"type":"x"}', token)
+    assert [(await backend.replay(user, None, 10)).state.last_seq for user in (done, fresh)] == [1, 1]
+    with pytest.raises(IdempotencyKeyReusedError):
+        await backend.publish([done], b'{"type":"x"}', PublishToken.for_key("key-1", "another", 60))
+    await backend.close()
+
+
+async def test_memory_claims_an_idempotency_key_for_one_request() -> None:
+    """A key is claimed once; the same request again is a repeat, another request is refused."""
+    backend = await _memory_backend()
+    assert await backend.claim_idempotency_key("k", "f1", 60) is True
+    assert await backend.claim_idempotency_key("k", "f1", 60) is False
+    with pytest.raises(IdempotencyKeyReusedError):
+        await backend.claim_idempotency_key("k", "f2", 60)
+    await backend.release_idempotency_key("k")
+    assert await backend.claim_idempotency_key("k", "f2", 60) is True
+    await backend.close()
+
+
+async def test_a_position_ahead_of_the_stream_starts_a_new_epoch() -> None:
+    """A `since` the stream never reached is not resumed, and the stream's epoch changes."""
+    backend = await _memory_backend()
+    user = uuid.uuid4()
+    await backend.publish([user], b'{"type":"x"}')
+    epoch = (await backend.replay(user, None, 10)).state.epoch
+    replay = await backend.replay(user, Since(epoch, 5), 10)
+    assert (replay.recovered, replay.state.epoch != epoch) == (False, True)
+    assert await backend.history_after(user, replay.state.epoch, 9, 10) is None
+    await backend.close()
+
+
+async def test_history_after_checks_the_message_at_the_position() -> None:
+    """Continuing after a seq whose kept message is another one is refused with a new epoch."""
+    backend = await _memory_backend()
+    user = uuid.uuid4()
+    await backend.publish([user], b'{"type":"x","id":"a1"}')
+    epoch = (await backend.replay(user, None, 10)).state.epoch
+    assert await backend.history_after(user, epoch, 1, 10, "a1") == []
+    assert await backend.history_after(user, epoch, 1, 10, "b2") is None
+    assert (await backend.replay(user, None, 10)).state.epoch != epoch
+    await backend.close()
+
+
+def test_message_id_is_read_from_the_top_level_of_a_frame() -> None:
+    """The id comes from the message, not from a payload field named like it."""
+    assert message_id_of(b'{"seq":3,"type":"x","id":"abc","payload":{"id":"inner"}}') == "abc"
+    assert message_id_of(b'{"seq":3}') is None
+
+
+def test_stream_positions_keep_the_highest_seq_per_epoch_for_recent_users() -> None:
+    """A floor rises within an epoch, follows a new epoch, and is forgotten for old users."""
+    positions = StreamPositions(capacity=2)
+    first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    positions.saw(first, "e1", 5)
+    positions.saw(first, "e1", 3)
+    assert positions.floor(first) == ("e1", 5)
+    positions.saw(first, "e2", 1)
+    assert positions.floor(first) == ("e2", 1)
+    positions.saw(second, "e1", 1)
+    positions.saw(third, "e1", 1)
+    assert (positions.floor(first), len(positions)) == (NO_FLOOR, 2)

@@ -3,11 +3,18 @@
 A backend assigns each message to a user the user's next `seq`, keeps it in the user's history
 (bounded by count and age), and hands it to every hub holding a connection of that user through
 `Deliveries`. Broadcasts are live only. Implementations must deliver a user's messages to each hub
-in `seq` order, and must raise BackendUnavailableError rather than lose a publish silently.
+in `seq` order, and must raise BackendUnavailableError (nothing happened) or OutcomeUnknownError
+(it may have happened) rather than lose a publish silently.
+
+Every publish carries a `PublishToken`, recorded per user atomically with the `seq` it got: the
+same token again is a no-op for that user, so a publish can be retried, by the backend itself or
+by a service with the same Idempotency-Key, and never doubles.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,10 +24,62 @@ from ..errors import NotifyhubError
 
 
 class BackendUnavailableError(NotifyhubError):
-    """The backend cannot be reached; nothing was published."""
+    """The backend cannot be reached; nothing was published (the command was never sent)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__("backend_unavailable", detail)
+
+
+class OutcomeUnknownError(NotifyhubError):
+    """The command was sent but no answer came (a timeout, a lost connection): the publish may or
+    may not have happened. Retry with the same idempotency key to find out without doubling."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("outcome_unknown", detail)
+
+
+class IdempotencyKeyReusedError(NotifyhubError):
+    """An idempotency key was used again, within its window, for a different request."""
+
+    def __init__(self) -> None:
+        super().__init__("idempotency_key_reused", "this Idempotency-Key was used for another request")
+
+
+RETRY_TOKEN_SECONDS = 600.0
+"""How long the token of a publish without an idempotency key is kept: long enough for the
+backend's own retries, including a command that ran late after Redis was stalled."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishToken:
+    """What makes one publish idempotent per user: `value` names it, `fingerprint` identifies
+    what was asked (the same value with another fingerprint is refused as a reused key), and it
+    is kept for `window_seconds`. `explicit` is False for the backend's own token of a publish
+    without a key, which only its own retries repeat."""
+
+    value: str
+    fingerprint: str
+    window_seconds: float
+    explicit: bool = True
+
+    @classmethod
+    def internal(cls) -> PublishToken:
+        """A fresh token for a publish without an idempotency key."""
+        return cls(secrets.token_hex(16), "", RETRY_TOKEN_SECONDS, explicit=False)
+
+    @classmethod
+    def for_key(cls, key: str, fingerprint: str, window_seconds: float, index: int = 0) -> PublishToken:
+        """The token of message `index` of a request sent with idempotency key `key`."""
+        value = hashlib.sha256(f"{index}\n{key}".encode()).hexdigest()[:32]
+        return cls(value, fingerprint, window_seconds)
+
+
+def fingerprint(*parts: bytes) -> str:
+    """A short digest of what a request asked for."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +118,22 @@ class Replay:
     start: int
     entries: list[tuple[int, bytes]]
     complete: bool
+
+
+def new_epoch() -> str:
+    """A fresh random epoch: it says nothing about other streams or how many there are."""
+    return secrets.token_urlsafe(9)
+
+
+def message_id_of(frame: bytes) -> str | None:
+    """The top-level `id` of an encoded message, without decoding it (`seq`, `type` and `id`
+    come before the payload, so the first `"id":"` is the message's own)."""
+    start = frame.find(b'"id":"')
+    if start < 0:
+        return None
+    start += len(b'"id":"')
+    end = frame.find(b'"', start)
+    return frame[start:end].decode() if end > start else None
 
 
 def with_seq(body: bytes, seq: int) -> bytes:
@@ -111,10 +186,26 @@ class Backend(ABC):
     async def close(self) -> None: ...
 
     @abstractmethod
-    async def publish(self, user_ids: list[UUID], body: bytes) -> int:
-        """Append `body` to each user's stream with the next seq and deliver it everywhere.
+    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:
+        """Append `body` to each user's stream with the next seq and deliver it everywhere, once
+        per user and token: a user that already has this token's message is skipped.
 
-        Returns the number of connections (on all hubs) the users held at that moment."""
+        Returns the number of connections (on all hubs) the users held at that moment. Raises
+        BackendUnavailableError when nothing was sent, OutcomeUnknownError when it may have been
+        applied to some users, IdempotencyKeyReusedError when the token was recorded for a user
+        with another fingerprint."""
+
+    @abstractmethod
+    async def claim_idempotency_key(self, key: str, fingerprint: str, window_seconds: float) -> bool:
+        """Record that `key` was used for the request with this fingerprint: True the first time
+        in the window, False when it was claimed for the same request before.
+
+        Raises IdempotencyKeyReusedError when it was claimed for another request, and
+        BackendUnavailableError."""
+
+    @abstractmethod
+    async def release_idempotency_key(self, key: str) -> None:
+        """Forget a claim whose request was refused before anything happened."""
 
     @abstractmethod
     async def broadcast(self, frame: bytes) -> int:
@@ -126,12 +217,19 @@ class Backend(ABC):
 
     @abstractmethod
     async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
-        """The stream's state and the first `limit` messages a new connection must receive."""
+        """The stream's state and the first `limit` messages a new connection must receive.
+
+        A `since` ahead of the stream in its epoch means the backend lost writes: the stream
+        gets a new epoch first, and the replay is not `recovered`."""
 
     @abstractmethod
-    async def history_after(self, user_id: UUID, epoch: str, seq: int,
-                            limit: int) -> list[tuple[int, bytes]] | None:
-        """Up to `limit` messages after seq in epoch, or None when they are no longer all kept."""
+    async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
+                            message_id: str | None = None) -> list[tuple[int, bytes]] | None:
+        """Up to `limit` messages after seq in epoch, or None when they are no longer all kept.
+
+        Also None, after starting a new epoch, when the position cannot be the stream's: it is
+        ahead of the stream, or the message kept at `seq` is not `message_id` (the id of the
+        last message the caller had there). Both mean the backend lost writes and reissued seqs."""
 
     @abstractmethod
     async def acknowledge(self, user_id: UUID, seq: int) -> int:

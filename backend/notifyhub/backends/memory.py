@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 import time
 from collections import deque
 from itertools import islice
@@ -12,7 +11,19 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from ..settings import Settings
-from .base import Backend, Deliveries, Replay, Since, StreamState, resume_start, with_seq
+from .base import (
+    Backend,
+    Deliveries,
+    IdempotencyKeyReusedError,
+    PublishToken,
+    Replay,
+    Since,
+    StreamState,
+    message_id_of,
+    new_epoch,
+    resume_start,
+    with_seq,
+)
 
 
 @dataclass(slots=True)
@@ -23,6 +34,8 @@ class _UserLog:
     acked_seq: int = 0
     read_seq: int = 0
     connections: set[UUID] = field(default_factory=set)
+    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
+    """Idempotency tokens of publishes this user got: token -> (fingerprint, expiry)."""
 
 
 def _page(log: _UserLog, after: int, limit: int) -> list[tuple[int, bytes]]:
@@ -31,19 +44,28 @@ def _page(log: _UserLog, after: int, limit: int) -> list[tuple[int, bytes]]:
     return [(seq, frame) for seq, frame, _ in islice(log.entries, skip, skip + limit)]
 
 
+def _kept_as(log: _UserLog, seq: int, message_id: str) -> bool:
+    """False when the message kept at seq is not `message_id` (True when seq is not kept)."""
+    index = seq - log.entries[0][0] if log.entries else -1
+    if not 0 <= index < len(log.entries):
+        return True
+    return message_id_of(log.entries[index][1]) == message_id
+
+
 PRUNE_INTERVAL_SECONDS = 60.0
 """How often expired messages, and users left with no message and no connection, are dropped."""
 
 
 class MemoryBackend(Backend):
-    """Keeps everything in this process. Epochs are per user and new at every start, since a
-    restart loses every history; a user dropped by pruning also gets a new epoch next time."""
+    """Keeps everything in this process. Epochs are random per user stream and new at every
+    start, since a restart loses every history; a user dropped by pruning also gets a new epoch
+    next time. A publish is applied to all its users at once (no await), so it never has an
+    unknown outcome."""
 
     waits = False
 
     def __init__(self, settings: Settings) -> None:
-        self._instance = secrets.token_urlsafe(6)
-        self._created = 0
+        self._claims: dict[str, tuple[str, float]] = {}
         self._max_messages = settings.history_max_messages
         self._max_age = settings.history_max_age_seconds
         self._logs: dict[UUID, _UserLog] = {}
@@ -66,9 +88,15 @@ class MemoryBackend(Backend):
             self.prune()
 
     def prune(self) -> int:
-        """Drop expired messages everywhere, and users with no message and no connection left."""
+        """Drop expired messages and idempotency records everywhere, and users with no message,
+        no connection and no idempotency record left."""
+        now = time.time()
+        self._claims = {key: claim for key, claim in self._claims.items() if claim[1] > now}
+        for log in self._logs.values():
+            log.tokens = {token: kept for token, kept in log.tokens.items() if kept[1] > now}
         idle = [user for user in list(self._logs)
-                if not self._log(user).entries and not self._logs[user].connections]
+                if not self._log(user).entries and not self._logs[user].connections
+                and not self._logs[user].tokens]
         for user in idle:
             del self._logs[user]
         return len(idle)
@@ -76,17 +104,25 @@ class MemoryBackend(Backend):
     def _log(self, user_id: UUID) -> _UserLog:
         log = self._logs.get(user_id)
         if log is None:
-            self._created += 1
-            log = self._logs[user_id] = _UserLog(f"{self._instance}.{self._created}")
+            log = self._logs[user_id] = _UserLog(new_epoch())
         cutoff = time.time() - self._max_age
         while log.entries and log.entries[0][2] < cutoff:
             log.entries.popleft()
         return log
 
-    async def publish(self, user_ids: list[UUID], body: bytes) -> int:
+    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:
+        logs = [self._log(user_id) for user_id in user_ids]
+        recorded = token is not None and token.explicit
+        if recorded and any(log.tokens.get(token.value, (token.fingerprint,))[0] != token.fingerprint
+                            for log in logs):
+            raise IdempotencyKeyReusedError()
         reached = 0
-        for user_id in user_ids:
-            log = self._log(user_id)
+        for user_id, log in zip(user_ids, logs):
+            if recorded and token.value in log.tokens:
+                reached += len(log.connections)  # this user got it from the first attempt
+                continue
+            if recorded:
+                log.tokens[token.value] = (token.fingerprint, time.time() + token.window_seconds)
             log.last_seq += 1
             frame = with_seq(body, log.last_seq)
             log.entries.append((log.last_seq, frame, time.time()))
@@ -94,6 +130,18 @@ class MemoryBackend(Backend):
                 log.entries.popleft()
             reached += self._deliveries.deliver_to_user(user_id, log.epoch, log.last_seq, frame)
         return reached
+
+    async def claim_idempotency_key(self, key: str, fingerprint: str, window_seconds: float) -> bool:
+        claim = self._claims.get(key)
+        if claim is None or claim[1] <= time.time():
+            self._claims[key] = (fingerprint, time.time() + window_seconds)
+            return True
+        if claim[0] != fingerprint:
+            raise IdempotencyKeyReusedError()
+        return False
+
+    async def release_idempotency_key(self, key: str) -> None:
+        self._claims.pop(key, None)
 
     async def broadcast(self, frame: bytes) -> int:
         return self._deliveries.deliver_to_all(frame)
@@ -106,17 +154,24 @@ class MemoryBackend(Backend):
 
     async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
         log = self._log(user_id)
+        if since is not None and since.epoch == log.epoch and since.seq > log.last_seq:
+            log.epoch = new_epoch()  # a position this stream never reached: never resume it
         state = self._state(log)
         oldest = log.entries[0][0] if log.entries else None
         start, recovered = resume_start(since, state, oldest)
         entries = _page(log, start, limit)
         return Replay(state, recovered, start, entries, len(entries) < limit)
 
-    async def history_after(self, user_id: UUID, epoch: str, seq: int,
-                            limit: int) -> list[tuple[int, bytes]] | None:
+    async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
+                            message_id: str | None = None) -> list[tuple[int, bytes]] | None:
         log = self._log(user_id)
+        if epoch != log.epoch:
+            return None
+        if seq > log.last_seq or (message_id is not None and not _kept_as(log, seq, message_id)):
+            log.epoch = new_epoch()
+            return None
         oldest = log.entries[0][0] if log.entries else log.last_seq + 1
-        if epoch != log.epoch or seq < oldest - 1:
+        if seq < oldest - 1:
             return None
         return _page(log, seq, limit)
 

@@ -18,14 +18,24 @@ import uuid
 from collections.abc import AsyncIterator
 from uuid import UUID
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
-from redis.retry import Retry
 
 from ..settings import Settings
-from .base import Backend, BackendUnavailableError, Deliveries, Replay, Since, StreamState, resume_start
+from .base import (
+    Backend,
+    BackendUnavailableError,
+    Deliveries,
+    PublishToken,
+    Replay,
+    Since,
+    StreamState,
+    resume_start,
+)
+from .positions import StreamPositions
 from .redis_streams import RedisKeys, RedisStreams, entries_of
 
 logger = logging.getLogger(__name__)
@@ -35,10 +45,23 @@ HUB_EXPIRY_CHECKS = 3
 """A hub that has not refreshed its registration for this many health checks is gone."""
 
 
-def redis_client(url: str, timeout: float, retries: int = 1) -> Redis:
-    """A client that fails within about `timeout` instead of hanging when Redis is away."""
-    return Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
-                          retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries))
+RETRY_BACKOFF_BASE = 0.05
+RETRY_BACKOFF_CAP = 0.5
+"""Waits between retries of a Redis command: exponential from 50 ms, at most half a second, so
+that a restart of a few seconds is ridden out by the default three retries of a 1 s timeout."""
+
+
+def redis_client(settings: Settings, url: str | None = None, retries: int | None = None) -> Redis:
+    """A client whose commands wait (bounded) for a free pooled connection, fail within the
+    command timeout instead of hanging, and are retried with backoff after a lost connection."""
+    timeout = settings.redis_command_timeout_seconds
+    retry = Retry(ExponentialBackoff(cap=RETRY_BACKOFF_CAP, base=RETRY_BACKOFF_BASE),
+                  settings.redis_retries if retries is None else retries)
+    pool = BlockingConnectionPool.from_url(
+        url or settings.redis_url, max_connections=settings.redis_pool_size,
+        timeout=settings.redis_pool_timeout_seconds, socket_timeout=timeout,
+        socket_connect_timeout=timeout, retry=retry)
+    return Redis.from_pool(pool)
 
 
 @contextlib.asynccontextmanager
@@ -54,13 +77,14 @@ class RedisBackend(Backend):
     def __init__(self, settings: Settings) -> None:
         self.hub_id = uuid.uuid4().hex
         self._interval = settings.redis_health_check_seconds
-        self._redis = redis_client(settings.redis_url, max(self._interval, 1.0))
+        self._redis = redis_client(settings)
         # No retries on the pub/sub connection: redis-py would reconnect and resubscribe silently,
         # and the hub would never learn that it missed messages in between.
-        self._pubsub_redis = redis_client(settings.redis_url, max(self._interval, 1.0), retries=0)
+        self._pubsub_redis = redis_client(settings, retries=0)
         self._keys = RedisKeys(settings.redis_prefix)
         self._streams = RedisStreams(self._redis, self._keys, settings.history_max_messages,
                                      settings.history_max_age_seconds)
+        self._positions = StreamPositions(settings.redis_positions_remembered)
         self._local: dict[UUID, int] = {}
         self._subscribed: dict[str, asyncio.Future[None]] = {}
         self._pubsub: PubSub | None = None
@@ -86,9 +110,20 @@ class RedisBackend(Backend):
 
     # Publishing
 
-    async def publish(self, user_ids: list[UUID], body: bytes) -> int:
-        async with unavailable_on_error("publish"):
-            return await self._streams.publish(user_ids, body)
+    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:
+        appended = await self._streams.publish(user_ids, body, token or PublishToken.internal(),
+                                               self._positions.floor)
+        for place in appended:
+            self._positions.saw(place.user_id, place.epoch, place.seq)
+        return sum(place.connections for place in appended)
+
+    async def claim_idempotency_key(self, key: str, fingerprint: str, window_seconds: float) -> bool:
+        async with unavailable_on_error("idempotency key"):
+            return await self._streams.claim_idempotency_key(key, fingerprint, window_seconds)
+
+    async def release_idempotency_key(self, key: str) -> None:
+        async with unavailable_on_error("idempotency key"):
+            await self._streams.release_idempotency_key(key)
 
     async def broadcast(self, frame: bytes) -> int:
         async with unavailable_on_error("broadcast"):
@@ -106,6 +141,7 @@ class RedisBackend(Backend):
             epoch, last, acked, read, oldest, raw = await self._streams.replay(
                 user_id, since.epoch if since else "", since.seq if since else 0, limit)
         state = StreamState(_text(epoch), int(last), int(acked), int(read))
+        self._positions.saw(user_id, state.epoch, state.last_seq)
         oldest_seq = int(oldest.split(b"-", 1)[0]) if oldest else None
         start, recovered = resume_start(since, state, oldest_seq)
         # The page starts at the lower of the two positions; what the client has is skipped here,
@@ -113,10 +149,10 @@ class RedisBackend(Backend):
         entries = [(seq, f) for seq, f in entries_of(raw) if seq > start]
         return Replay(state, recovered, start, entries, len(raw) < limit)
 
-    async def history_after(self, user_id: UUID, epoch: str, seq: int,
-                            limit: int) -> list[tuple[int, bytes]] | None:
+    async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
+                            message_id: str | None = None) -> list[tuple[int, bytes]] | None:
         async with unavailable_on_error("history"):
-            raw = await self._streams.history_after(user_id, epoch, seq, limit)
+            raw = await self._streams.history_after(user_id, epoch, seq, limit, message_id)
         return None if raw is None else entries_of(raw)
 
     async def acknowledge(self, user_id: UUID, seq: int) -> int:
@@ -256,6 +292,8 @@ class RedisBackend(Backend):
             user_id = self._keys.user_of_channel(channel)
             header, _, frame = message["data"].partition(b"\n")
             epoch, seq, exclude = header.decode().split(" ")
+            if seq != "-":
+                self._positions.saw(user_id, epoch, int(seq))
             self._deliveries.deliver_to_user(user_id, epoch, None if seq == "-" else int(seq), frame,
                                              None if exclude == "-" else UUID(exclude))
 

@@ -7,15 +7,25 @@ user's stream, cursors, presence and channel on one shard and the scripts stay s
 
 from __future__ import annotations
 
-import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import NoScriptError, RedisError
+
+from .base import (
+    BackendUnavailableError,
+    IdempotencyKeyReusedError,
+    OutcomeUnknownError,
+    PublishToken,
+    new_epoch,
+)
 
 # Drops expired entries from the front of a stream; bounded work per call.
-_TRIM_EXPIRED = """
+_HELPERS = """
 local function trim_expired(log, cutoff)
   for _ = 1, 100 do
     local first = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)
@@ -30,27 +40,58 @@ local function ensure_epoch(meta, log, new_epoch)
   redis.call('HSET', meta, 'epoch', new_epoch, 'seq', 0)
   return new_epoch
 end
+local function last_seq(meta)
+  return tonumber(redis.call('HGET', meta, 'seq') or '0')
+end
+-- Redis lost writes the caller had seen: its seqs may be issued again, so they get a new name.
+local function renew_epoch(meta, new_epoch)
+  redis.call('HSET', meta, 'epoch', new_epoch)
+  return new_epoch
+end
+local function message_id(frame)
+  local _, start = string.find(frame, '"id":"', 1, true)
+  if not start then return '' end
+  return string.sub(frame, start + 1, string.find(frame, '"', start + 1, true) - 1)
+end
 """
 
-# KEYS: meta, log, conns, channel. ARGV: body, max_len, max_age_ms, now_ms, new_epoch.
-# The seq, the history entry and the live publish happen together, so seq order is delivery order.
-PUBLISH = _TRIM_EXPIRED + """
+# KEYS: meta, log, conns, channel, token. ARGV: body, max_len, max_age_ms, now_ms, new_epoch,
+# fingerprint, token_ms, floor_epoch, floor_seq.
+# The token check, the seq, the history entry, the live publish and the token's record happen
+# together: a publish that is repeated (retried) is a no-op, and seq order is delivery order.
+# `floor` is the highest position the calling hub saw: a stream behind it lost writes.
+# Returns {'new'|'repeated', epoch, seq, connections} or {'reused'}.
+PUBLISH = _HELPERS + """
+local recorded = redis.call('GET', KEYS[5])
+if recorded then
+  local fingerprint, epoch, seq = string.match(recorded, '^(%S*) (%S+) (%d+)$')
+  if fingerprint ~= ARGV[6] then return {'reused'} end
+  return {'repeated', epoch, tonumber(seq), redis.call('HLEN', KEYS[3])}
+end
 local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[5])
+if epoch == ARGV[8] and last_seq(KEYS[1]) < tonumber(ARGV[9]) then
+  epoch = renew_epoch(KEYS[1], ARGV[5])
+end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local frame = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4])
 trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[3]))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[5], ARGV[6] .. ' ' .. epoch .. ' ' .. seq, 'PX', ARGV[7])
 redis.call('PUBLISH', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
-return redis.call('HLEN', KEYS[3])
+return {'new', epoch, seq, redis.call('HLEN', KEYS[3])}
 """
 
 # KEYS: meta, log. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count.
 # Returns epoch, last seq, acked, read, oldest kept seq (or false), and the first `count` entries
-# after the lower of the client's position and the acknowledged seq.
-REPLAY = _TRIM_EXPIRED + """
+# after the lower of the client's position and the acknowledged seq. A position ahead of the
+# stream in its epoch means lost writes: the stream gets a new epoch first.
+REPLAY = _HELPERS + """
 local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
+if ARGV[2] == epoch and tonumber(ARGV[3]) > last_seq(KEYS[1]) then
+  epoch = renew_epoch(KEYS[1], ARGV[1])
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[5]))
 local meta = redis.call('HMGET', KEYS[1], 'seq', 'acked', 'read')
@@ -64,14 +105,28 @@ local entries = redis.call('XRANGE', KEYS[2], '(' .. lower .. '-0', '+', 'COUNT'
 return {epoch, meta[1] or '0', tostring(acked), meta[3] or '0', oldest, entries}
 """
 
-# KEYS: meta, log. ARGV: epoch, after_seq, count. Returns false when the position is no longer kept.
-HISTORY_AFTER = """
+# KEYS: meta, log. ARGV: epoch, after_seq, count, message_id ('' when unknown), new_epoch.
+# Returns false when the position is no longer kept, or (after starting a new epoch) when it
+# cannot be this stream's: ahead of it, or the entry at after_seq is another message.
+HISTORY_AFTER = _HELPERS + """
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return false end
+local after = tonumber(ARGV[2])
+if after > last_seq(KEYS[1]) then
+  renew_epoch(KEYS[1], ARGV[5])
+  return false
+end
+if ARGV[4] ~= '' and after > 0 then
+  local at = redis.call('XRANGE', KEYS[2], after .. '-0', after .. '-0')
+  if #at > 0 and message_id(at[1][2][2]) ~= ARGV[4] then
+    renew_epoch(KEYS[1], ARGV[5])
+    return false
+  end
+end
 local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
-local oldest = tonumber(redis.call('HGET', KEYS[1], 'seq')) + 1
+local oldest = last_seq(KEYS[1]) + 1
 if #first > 0 then oldest = tonumber((string.gsub(first[1][1], '-0$', ''))) end
-if tonumber(ARGV[2]) < oldest - 1 then return false end
-return redis.call('XRANGE', KEYS[2], '(' .. ARGV[2] .. '-0', '+', 'COUNT', ARGV[3])
+if after < oldest - 1 then return false end
+return redis.call('XRANGE', KEYS[2], '(' .. after .. '-0', '+', 'COUNT', ARGV[3])
 """
 
 # KEYS: meta. ARGV: seq, field ('acked' or 'read'). Raises the cursor, never past the last seq.
@@ -105,6 +160,14 @@ class RedisKeys:
     def channel(self, user_id: UUID) -> str:
         return f"{self.prefix}:{{{user_id}}}:live"
 
+    def publish_token(self, user_id: UUID, token: str) -> str:
+        """Records that the publish with this token reached the user (and at which seq)."""
+        return f"{self.prefix}:{{{user_id}}}:done:{token}"
+
+    def idempotency_key(self, key: str) -> str:
+        """The claim of an Idempotency-Key: the fingerprint of the request that used it."""
+        return f"{self.prefix}:idempotency:{key}"
+
     @property
     def broadcast(self) -> str:
         return f"{self.prefix}:broadcast"
@@ -125,12 +188,24 @@ class RedisKeys:
         return UUID(user)
 
 
-def new_epoch() -> str:
-    return secrets.token_urlsafe(9)
-
-
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """Where a publish put its message in one user's stream (`repeated`: by an earlier attempt
+    with the same token)."""
+
+    user_id: UUID
+    epoch: str
+    seq: int
+    connections: int
+    repeated: bool
+
+
+Floors = Callable[[UUID], tuple[str, int]]
+"""The highest (epoch, seq) the caller saw of a user's stream, ("", 0) when none."""
 
 
 class RedisStreams:
@@ -141,22 +216,82 @@ class RedisStreams:
         self.keys = keys
         self._max_messages = max_messages
         self._max_age_ms = int(max_age_seconds * 1000)
-        self._publish = redis.register_script(PUBLISH)
+        self._publish_sha = redis.register_script(PUBLISH).sha
         self._replay = redis.register_script(REPLAY)
         self._history_after = redis.register_script(HISTORY_AFTER)
         self._advance = redis.register_script(ADVANCE_CURSOR)
 
-    async def publish(self, user_ids: list[UUID], body: bytes) -> int:
-        """Append to each user's stream and publish live; return the users' connection count."""
-        now = now_ms()
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for user_id in user_ids:
-                keys = [self.keys.meta(user_id), self.keys.log(user_id), self.keys.connections(user_id),
-                        self.keys.channel(user_id)]
-                await self._publish(keys, [body, self._max_messages, self._max_age_ms, now, new_epoch()],
-                                    client=pipe)
-            counts = await pipe.execute()
-        return sum(int(count) for count in counts)
+    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken,
+                      floors: Floors) -> list[Appended]:
+        """Append to each user's stream and publish live, once per user and token.
+
+        Raises BackendUnavailableError when no connection to Redis could be had (nothing was
+        sent), OutcomeUnknownError when the scripts were sent but their answer was lost (each
+        user has the message at most once: retry with the same token to complete it), and
+        IdempotencyKeyReusedError when a user recorded the token with another fingerprint.
+        """
+        pipe = self.redis.pipeline(transaction=False)
+        try:
+            # Taking a connection (waiting for a free one, connecting) sends nothing yet.
+            pipe.connection = await self.redis.connection_pool.get_connection()
+        except (RedisError, OSError) as exc:
+            raise BackendUnavailableError(f"publish: {exc}") from exc
+        try:
+            replies = await self._run_publish(pipe, [self._publish_args(user_id, body, token, floors)
+                                                     for user_id in user_ids])
+        except (RedisError, OSError) as exc:
+            raise OutcomeUnknownError(f"publish: {exc!r}") from exc
+        finally:
+            await pipe.reset()  # gives the connection back to the pool
+        if any(reply[0] == b"reused" for reply in replies):
+            raise IdempotencyKeyReusedError()
+        return [Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
+                for user_id, reply in zip(user_ids, replies)]
+
+    def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors) -> list:
+        keys = [self.keys.meta(user_id), self.keys.log(user_id), self.keys.connections(user_id),
+                self.keys.channel(user_id), self.keys.publish_token(user_id, token.value)]
+        floor_epoch, floor_seq = floors(user_id)
+        return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now_ms(), new_epoch(),
+                token.fingerprint, int(token.window_seconds * 1000), floor_epoch, floor_seq]
+
+    async def _run_publish(self, pipe: Pipeline, calls: list[list]) -> list:
+        """EVALSHA every call in one round trip; a Redis that lost its scripts (NOSCRIPT: the
+        call did not run) gets the script and those calls once more."""
+        replies: list = [None] * len(calls)
+        pending = list(range(len(calls)))
+        for attempt in range(2):
+            if attempt:
+                pipe.execute_command("SCRIPT LOAD", PUBLISH)
+            for index in pending:
+                pipe.execute_command("EVALSHA", self._publish_sha, *calls[index])
+            answers = await pipe.execute(raise_on_error=False)
+            answers = answers[1:] if attempt else answers
+            missing = []
+            for index, answer in zip(pending, answers):
+                if isinstance(answer, NoScriptError):
+                    missing.append(index)
+                elif isinstance(answer, Exception):
+                    raise answer
+                else:
+                    replies[index] = answer
+            if not missing:
+                return replies
+            pending = missing
+        raise OutcomeUnknownError("publish: Redis kept losing its scripts")
+
+    async def claim_idempotency_key(self, key: str, fingerprint: str, window_seconds: float) -> bool:
+        """See Backend.claim_idempotency_key."""
+        previous = await self.redis.set(self.keys.idempotency_key(key), fingerprint, nx=True, get=True,
+                                        px=int(window_seconds * 1000))
+        if previous is None:
+            return True
+        if _text(previous) != fingerprint:
+            raise IdempotencyKeyReusedError()
+        return False
+
+    async def release_idempotency_key(self, key: str) -> None:
+        await self.redis.delete(self.keys.idempotency_key(key))
 
     async def broadcast(self, frame: bytes) -> None:
         await self.redis.publish(self.keys.broadcast, frame)
@@ -169,13 +304,18 @@ class RedisStreams:
         return await self._replay([self.keys.meta(user_id), self.keys.log(user_id)],
                                   [new_epoch(), since_epoch, since_seq, now_ms(), self._max_age_ms, limit])
 
-    async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int) -> list | None:
-        # The script answers nil (None here) when the position is no longer kept.
+    async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
+                            message_id: str | None) -> list | None:
+        # The script answers nil (None here) when the position cannot be continued.
         return await self._history_after([self.keys.meta(user_id), self.keys.log(user_id)],
-                                         [epoch, seq, limit])
+                                         [epoch, seq, limit, message_id or "", new_epoch()])
 
     async def advance(self, user_id: UUID, field: str, seq: int) -> int:
         return int(await self._advance([self.keys.meta(user_id)], [seq, field]))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def entries_of(raw: list) -> list[tuple[int, bytes]]:

@@ -23,8 +23,12 @@ router = APIRouter()
 PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or unknown service key"},
     413: {"description": "Body larger than NOTIFYHUB_MAX_PUBLISH_BYTES"},
-    422: {"description": "Invalid body; `errors` names each failing field by JSON pointer"},
+    422: {"description": "Invalid body (`errors` names each failing field by JSON pointer), or an "
+                         "Idempotency-Key used before for another body (`idempotency_key_reused`)"},
+    400: {"description": "Idempotency-Key longer than 255 characters or not printable ASCII"},
     503: {"description": "The backend (Redis) is unreachable; nothing was sent"},
+    504: {"description": "The backend took too long to answer; the message may have been sent: "
+                         "repeat the request with the same Idempotency-Key"},
 }
 
 
@@ -34,12 +38,14 @@ def _response(answer: Answer) -> JSONResponse:
 
 async def _answer_route(request: Request, path: str) -> JSONResponse:
     api: ServiceApi = request.app.state.service_api
-    refusal = api.refuse_head(request.headers.get("authorization", ""),
-                              declared_length(request.headers.get("content-length")))
+    headers = request.headers
+    idempotency_key = headers.get("idempotency-key")
+    refusal = api.refuse_head(headers.get("authorization", ""), declared_length(headers.get("content-length")),
+                              idempotency_key)
     if refusal is not None:
         return _response(refusal)
     body = await _read_body(request, api.max_body_bytes)
-    return _response(await api.answer(path, body))
+    return _response(await api.answer(path, body, idempotency_key))
 
 
 async def _read_body(request: Request, limit: int) -> bytes | None:
@@ -83,6 +89,6 @@ async def presence(user_id: UUID, request: Request) -> JSONResponse:
     try:
         connections = await hub.presence(user_id)
     except BackendUnavailableError as exc:
-        return _response(unavailable(exc))
+        return _response(unavailable(exc, hub.settings.retry_after_seconds))
     return JSONResponse({"user_id": str(user_id), "online": connections > 0, "connections": connections})
 

@@ -65,11 +65,12 @@ class _PublishCycle:
     (the attributes uvicorn reads: `response_complete`, `disconnected`, `keep_alive`,
     `message_event`)."""
 
-    __slots__ = ("path", "chunks", "size", "reserved", "too_large", "keep_alive", "response_complete",
-                 "disconnected", "message_event")
+    __slots__ = ("path", "idempotency_key", "chunks", "size", "reserved", "too_large", "keep_alive",
+                 "response_complete", "disconnected", "message_event")
 
-    def __init__(self, path: str, keep_alive: bool, reserved: int) -> None:
+    def __init__(self, path: str, idempotency_key: str | None, keep_alive: bool, reserved: int) -> None:
         self.path = path
+        self.idempotency_key = idempotency_key
         self.chunks: list[bytes] = []
         self.size = 0
         self.reserved = reserved
@@ -228,13 +229,15 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         path = unquote(path) if "%" in path else path
         if not api.serves(path):
             return None
-        authorization, declared = "", None
+        authorization, declared, idempotency_key = "", None, None
         for name, value in self.headers:
             if name == b"authorization" and not authorization:
                 authorization = value.decode("latin-1")
             elif name == b"content-length" and declared is None:
                 declared = declared_length(value)
-        refused = api.refuse_head(authorization, declared)
+            elif name == b"idempotency-key" and idempotency_key is None:
+                idempotency_key = value.decode("latin-1")
+        refused = api.refuse_head(authorization, declared, idempotency_key)
         if refused is None and declared is not None and not self._load.reserve(declared):
             self._load.log_refusal(self.loop.time(), "refusing publish requests: %d bytes of bodies "
                                    "pending, the limit is %d", self._load.pending_bytes, self._load.limit)
@@ -252,7 +255,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         self.scope["path"] = path
         self.scope["query_string"] = url.query or b""
         keep_alive = parser.get_http_version() == "1.1" and parser.should_keep_alive()
-        return _PublishCycle(path, keep_alive, declared or 0)
+        return _PublishCycle(path, idempotency_key, keep_alive, declared or 0)
 
     def on_body(self, body: bytes) -> None:
         cycle = self.cycle
@@ -294,7 +297,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         body = None if cycle.too_large else (cycle.chunks[0] if len(cycle.chunks) == 1 else b"".join(cycle.chunks))
         cycle.chunks = []
         try:
-            answer = await self._api.answer(cycle.path, body)
+            answer = await self._api.answer(cycle.path, body, cycle.idempotency_key)
         except Exception:
             self.logger.exception("Exception in ASGI application\n")  # as uvicorn words it
             cycle.keep_alive = False
