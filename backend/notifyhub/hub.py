@@ -212,17 +212,26 @@ class Hub:
         With a `token` (see `PublishToken.for_key`), each user gets the message once however
         often it is sent within the token's window; the same token with another fingerprint
         raises IdempotencyKeyReusedError. Raises as `send_to_user` does."""
-        started = time.perf_counter()
-        body = encode_checked(message)
-        reached = await self.backend.publish(list(dict.fromkeys(user_ids)), body, token)
-        self._count_sent(message.type, started)
-        return reached
+        return await self.send_encoded(user_ids, encode_checked(message), message.type, token)
 
     async def broadcast(self, message: BaseModel) -> int:
         """Send a message to every connection on every hub, live only (no seq, no history)."""
+        return await self.broadcast_encoded(encode_checked(message), message.type)
+
+    async def send_encoded(self, user_ids: list[UUID], body: bytes, message_type: str,
+                           token: PublishToken | None = None) -> int:
+        """`send_to_users` for a message already checked and encoded (`messages.encode_checked`,
+        or the service API, which checks a whole batch before it sends any of it)."""
         started = time.perf_counter()
-        reached = await self.backend.broadcast(encode_checked(message))
-        self._count_sent(message.type, started)
+        reached = await self.backend.publish(list(dict.fromkeys(user_ids)), body, token)
+        self._count_sent(message_type, started)
+        return reached
+
+    async def broadcast_encoded(self, body: bytes, message_type: str) -> int:
+        """`broadcast` for a message already checked and encoded."""
+        started = time.perf_counter()
+        reached = await self.backend.broadcast(body)
+        self._count_sent(message_type, started)
         return reached
 
     def _count_sent(self, message_type: str, started: float) -> None:

@@ -1,9 +1,13 @@
-"""A server message as bytes: checked against the rules the schema cannot state, and encoded once
-for every receiver. No I/O."""
+"""A server message from draft to bytes, the one path every message takes: stamped with its id
+and time, checked against the rules the schema cannot state, and encoded once for every
+receiver. No I/O."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from notifyhub_protocol import SERVER_MESSAGE_TYPES
+from notifyhub_protocol.constructors import new_message_id
 from pydantic import BaseModel
 
 from .rules import check_rules
@@ -26,3 +30,10 @@ def encode_checked(message: BaseModel) -> bytes:
         raise TypeError(f"not a server message model: {type(message).__name__}")
     check_rules(message_type, message.payload)
     return encode(message)
+
+
+def stamp(draft: BaseModel) -> BaseModel:
+    """Turn a validated draft into the message clients receive: add `id` and `timestamp`."""
+    model = SERVER_MESSAGE_TYPES[draft.type].message_model
+    return model.model_construct(type=draft.type, id=new_message_id(), timestamp=datetime.now(UTC),
+                                 payload=draft.payload)

@@ -1,17 +1,20 @@
-"""The service API's request: parsing, validation with JSON-pointer errors, and stamping. No I/O."""
+"""The service API's request: parsing and validation with JSON-pointer errors. No I/O.
+
+Validation includes the rules the schema cannot state (`rules.py`), so a parsed request's
+messages are only stamped and encoded (`messages.py`) before they are sent.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from notifyhub_protocol import OUTGOING_MESSAGE_ADAPTER, SERVER_MESSAGE_TYPES, OutgoingMessage
-from notifyhub_protocol.constructors import new_message_id
+from notifyhub_protocol import OUTGOING_MESSAGE_ADAPTER, OutgoingMessage
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .errors import InvalidMessageError
 from .frames import ROOT, pointer_errors
+from .messages import stamp
 from .rules import check_rules
 
 
@@ -75,13 +78,6 @@ def _check_request(request: PublishRequest, max_recipients: int, pointer: str) -
         raise InvalidMessageError([{"pointer": f"{pointer}/user_ids", "type": "too_long",
                                     "message": f"at most {max_recipients} user ids per request"}])
     check_rules(request.message.type, request.message.payload, f"{pointer}/message")
-
-
-def stamp(draft: BaseModel) -> BaseModel:
-    """Turn a validated draft into the message clients receive: add `id` and `timestamp`."""
-    model = SERVER_MESSAGE_TYPES[draft.type].message_model
-    return model.model_construct(type=draft.type, id=new_message_id(), timestamp=datetime.now(UTC),
-                                 payload=draft.payload)
 
 
 def validate_outgoing(document: bytes) -> BaseModel:

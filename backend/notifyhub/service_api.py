@@ -19,7 +19,8 @@ from .backends.base import BackendUnavailableError, IdempotencyKeyReusedError, O
 from .errors import AuthenticationError, InvalidMessageError
 from .hub import Hub
 from .idempotency import IdempotentRequest, InvalidIdempotencyKeyError, parse_idempotency_key
-from .publishing import PublishRequest, parse_batch_request, parse_publish_request, stamp
+from .messages import encode, stamp
+from .publishing import PublishRequest, parse_batch_request, parse_publish_request
 
 MESSAGES_PATH = "/api/v1/messages"
 BATCH_PATH = "/api/v1/messages/batch"
@@ -96,23 +97,25 @@ async def _claim(hub: Hub, idempotent: IdempotentRequest | None) -> bool:
 
 async def _deliver(hub: Hub, publish_request: PublishRequest, idempotent: IdempotentRequest | None,
                    index: int, first: bool) -> dict[str, Any]:
-    """Send message `index` of a request. With a key, users recorded as having it are skipped,
-    and a broadcast (live only, so not recorded per user) is sent the first time only."""
+    """Send message `index` of a request (validated, rules included, when it was parsed). With a
+    key, users recorded as having it are skipped, and a broadcast (live only, so not recorded per
+    user) is sent the first time only."""
     message = stamp(publish_request.message)
     token = None
     if idempotent is not None:
         message = message.model_copy(update={"id": idempotent.message_id(index)})
         token = idempotent.token(index)
+    body = encode(message)
     if publish_request.broadcast:
-        reached = await _broadcast_once(hub, message, idempotent) if first else 0
+        reached = await _broadcast_once(hub, body, message.type, idempotent) if first else 0
     else:
-        reached = await hub.send_to_users(publish_request.user_ids, message, token)
+        reached = await hub.send_encoded(publish_request.user_ids, body, message.type, token)
     return {"id": str(message.id), "type": message.type, "connections": reached}
 
 
-async def _broadcast_once(hub: Hub, message, idempotent: IdempotentRequest | None) -> int:
+async def _broadcast_once(hub: Hub, body: bytes, message_type: str, idempotent: IdempotentRequest | None) -> int:
     try:
-        return await hub.broadcast(message)
+        return await hub.broadcast_encoded(body, message_type)
     except BackendUnavailableError:
         if idempotent is not None:  # nothing was sent: a repetition may send it
             with contextlib.suppress(BackendUnavailableError):

@@ -179,3 +179,19 @@ async def test_pipelined_publishes_are_answered_in_order(hub: RunningHub) -> Non
         await reader.readexactly(length)
     writer.close()
     assert statuses == [202, 200, 202, 202, 200]
+
+
+async def test_the_rules_the_schema_cannot_state_run_once_per_message(hub: RunningHub, monkeypatch) -> None:
+    """A publish checks each message's cross-field rules once (when the request is parsed), not
+    again when it is sent: a batch of 3 runs the rule 3 times."""
+    from notifyhub import rules
+
+    calls = []
+    monkeypatch.setitem(rules.RULES, "notification", lambda payload: calls.append(payload) or [])
+    message = {"type": "notification", "payload": {"title": "t", "message": "m", "level": "info"}}
+    async with httpx.AsyncClient(base_url=hub.base_url) as http:
+        response = await http.post("/api/v1/messages/batch", json={"requests": [
+            {"user_ids": [str(uuid.uuid4())], "message": message}] * 3},
+            headers={"Authorization": f"Bearer {SERVICE_KEY}"})
+    assert response.status_code == 202
+    assert len(calls) == 3
