@@ -13,6 +13,7 @@ from tests.support.redis_server import (
     SHARED_URL,
     answers,
     delete_prefix,
+    own_redis,
     redis_required,
     started_redis,
     unique_prefix,
@@ -41,13 +42,8 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def private_redis():
     """A redis-server of this test alone, on a free port, which the test may stop and start."""
-    try:
-        with started_redis() as server:
-            yield server
-    except FileNotFoundError as exc:
-        if redis_required():
-            pytest.fail(f"NOTIFYHUB_REQUIRE_REDIS=1 but {exc}")
-        pytest.skip(f"REDIS TESTS SKIPPED: {exc}")
+    with own_redis() as server:
+        yield server
 
 
 @pytest.fixture

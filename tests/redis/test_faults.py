@@ -15,24 +15,12 @@ from notifyhub_protocol import new_notification_message
 
 from tests.redis.faults import fault_settings, notification, post, running_hubs, send
 from tests.support.delivery_count import DeliveryCount
-from tests.support.redis_server import redis_required, started_redis
+from tests.support.redis_server import own_redis
 from tests.support.resuming_client import ResumingClient
 
 pytestmark = pytest.mark.redis
 
 AOF = ("--appendonly", "yes", "--appendfsync", "always")
-
-
-@contextlib.contextmanager
-def own_redis(*options: str):
-    """A redis-server of this test with these options; skipped when there is none to start."""
-    try:
-        with started_redis(*options) as server:
-            yield server
-    except FileNotFoundError as exc:
-        if redis_required():
-            pytest.fail(f"NOTIFYHUB_REQUIRE_REDIS=1 but {exc}")
-        pytest.skip(f"REDIS TESTS SKIPPED: {exc}")
 
 
 @contextlib.asynccontextmanager

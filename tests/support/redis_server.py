@@ -128,3 +128,18 @@ def delete_prefix(url: str, prefix: str) -> None:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@contextlib.contextmanager
+def own_redis(*options: str) -> Iterator[RedisProcess]:
+    """A redis-server of the caller alone, with these options; the test is skipped when none can
+    be started (failed under NOTIFYHUB_REQUIRE_REDIS=1)."""
+    import pytest
+
+    try:
+        with started_redis(*options) as server:
+            yield server
+    except FileNotFoundError as exc:
+        if redis_required():
+            pytest.fail(f"NOTIFYHUB_REQUIRE_REDIS=1 but {exc}")
+        pytest.skip(f"REDIS TESTS SKIPPED: {exc}")
