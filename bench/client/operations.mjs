@@ -1,5 +1,6 @@
 // What the harness asks the load client to do. Each operation answers one JSON object.
 import { performance } from "node:perf_hooks";
+import { Flood } from "./flood.mjs";
 import { Phase } from "./phase.mjs";
 import { ConnectionPool } from "./pool.mjs";
 import { Publisher, notification } from "./publisher.mjs";
@@ -13,6 +14,7 @@ export class Operations {
   constructor() {
     this.pool = new ConnectionPool();
     this.users = [];
+    this.flood = new Flood();
   }
 
   /** Where to connect (wsUrl), where to publish (httpUrl), and the credentials of both. */
@@ -32,7 +34,20 @@ export class Operations {
   }
 
   async close() {
+    await this.flood.stop();
     return this.pool.close();
+  }
+
+  /** H: `connections` more connections (users of their own) that flood in the background, each up
+   * to `maxFrames` frames and `maxSeconds`, until `floodStop`; answers once all of them flood. */
+  async floodStart({ connections, maxFrames, maxSeconds, timeoutS = 30 }) {
+    const plan = newUsers(connections, this.secret).map(({ token }, user) => ({ user, token }));
+    return this.flood.start(this.wsUrl, plan, { maxFrames, maxSeconds, timeoutMs: timeoutS * 1000 });
+  }
+
+  /** Stop the flood: frames sent, seconds, and flooders that stopped before being asked to. */
+  async floodStop() {
+    return this.flood.stop();
   }
 
   /** `messages` broadcasts, `perRequest` per publish request, sent back to back. */
