@@ -57,11 +57,12 @@ export class Operations {
     return this.run(phase, perRequest, request, timeoutS);
   }
 
-  /** `messages` sends, each to one random user of the pool, `perRequest` per publish request. */
-  async targeted({ messages, perRequest = 1, timeoutS = 30 }) {
+  /** `messages` sends, each to one random user of the pool, `perRequest` per publish request; with
+   * `maxSeconds`, publishing stops when that time is up and only what was published is expected. */
+  async targeted({ messages, perRequest = 1, timeoutS = 30, maxSeconds = Infinity }) {
     const phase = new Phase(this.randomTargets(messages), this.pool.connections);
     const request = (n) => ({ user_ids: [this.users[phase.targets[n]].id], message: notification(phase.text(n)) });
-    return this.run(phase, perRequest, request, timeoutS);
+    return this.run(phase, perRequest, request, timeoutS, performance.now() + maxSeconds * 1000);
   }
 
   /** The same random sends, made inside the server by its in-process API (one trigger request). */
@@ -108,17 +109,19 @@ export class Operations {
     return Array.from({ length: messages }, () => Math.floor(Math.random() * this.users.length));
   }
 
-  async run(phase, perRequest, request, timeoutS) {
+  async run(phase, perRequest, request, timeoutS, deadline = Infinity) {
     this.pool.phase = phase;
-    const requests = await this.send(phase, perRequest, request);
+    const requests = await this.send(phase, perRequest, request, deadline);
     return this.finish(phase, timeoutS, requests);
   }
 
-  /** Publish every message of phase, perRequest at a time, each request after the previous answer. */
-  async send(phase, perRequest, request) {
+  /** Publish every message of phase, perRequest at a time, each request after the previous answer;
+   * at `deadline` (a performance.now() time) stop, and cut the phase to what was published. */
+  async send(phase, perRequest, request, deadline = Infinity) {
     const failuresBefore = this.publisher.failures;
     let requests = 0;
-    for (let first = 0; first < phase.targets.length; first += perRequest) {
+    let first = 0;
+    for (; first < phase.targets.length && performance.now() < deadline; first += perRequest) {
       const last = Math.min(first + perRequest, phase.targets.length);
       phase.markSent(first, last, performance.now());
       if (perRequest === 1) {
@@ -129,6 +132,7 @@ export class Operations {
       }
       requests += 1;
     }
+    phase.truncate(first);
     phase.publishFailures = this.publisher.failures - failuresBefore;
     return requests;
   }
