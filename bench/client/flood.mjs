@@ -33,7 +33,7 @@ export class Flood {
   /** Stop every flooder and close its connection; how much they sent, and how many gave up early. */
   async stop() {
     const seconds = this.startedAt === null ? 0 : (performance.now() - this.startedAt) / 1000;
-    const stoppedEarly = this.flooders.filter((flooder) => flooder.done).length;
+    const stoppedEarly = this.flooders.filter((f) => f.done || f.connection.closeCode !== null).length;
     const closedByServer = this.pool.connections.filter((c) => c.closeCode !== null).length;
     for (const flooder of this.flooders) flooder.done = true;
     const connections = this.flooders.length;
