@@ -1,4 +1,4 @@
-"""python -m bench [--size quick|full|smoke] [--scenarios ABCDEFG] [--peers ...] [--baseline DIR] [--write-md]
+"""python -m bench [--size quick|full|smoke] [--scenarios ABCDEFGH] [--peers ...] [--baseline DIR] [--write-md]
                  [--pyspy]
 
 Runs the scenarios with notifyhub and the peers side by side, writes <out>/<size>.json and
@@ -86,7 +86,7 @@ def meta(args: argparse.Namespace, sizes, wall_seconds: float) -> dict:
             "wall_seconds": wall_seconds}
 
 
-PROFILE_NAME = re.compile(r"^(?P<scenario>[A-G])-(?P<step>.+?)-(?P<label>notifyhub.*)-n(?P<n>\d+)-r\d+$")
+PROFILE_NAME = re.compile(r"^(?P<scenario>[A-H])-(?P<step>.+?)-(?P<label>notifyhub.*)-n(?P<n>\d+)-r\d+$")
 
 
 def write_hot_spots(profile_dir: Path, path: Path) -> None:

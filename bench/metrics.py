@@ -53,6 +53,19 @@ METRICS: dict[str, Metric] = {
     "ms_p99_two_hubs": Metric("p99 latency, targeted publish", "ms"),
     "us_per_delivery_two_hubs": Metric("CPU per delivery, hubs + redis-server, targeted publish", "µs"),
     "ms_to_last_receipt_two_hubs": Metric("time to last receipt, one broadcast", "ms"),
+    # H (also us_per_single_publish, ms_p50_targeted and ms_p99_targeted: the same sends, quiet)
+    "us_per_single_publish_flood": Metric("server CPU per single-message publish, other connections flooding "
+                                          "(reading the flood included)", "µs"),
+    "ms_p50_targeted_flood": Metric("p50 latency, single-message targeted publish, other connections flooding",
+                                    "ms"),
+    "ms_p99_targeted_flood": Metric("p99 latency, single-message targeted publish, other connections flooding",
+                                    "ms"),
+    "ms_p50_flood_delay": Metric("p50 latency the flood adds (flooding p50 − quiet p50, same session)", "ms",
+                                 target=5),
+    "publishes_flood": Metric("timed under flood (publishing stops after a third of the step timeout)",
+                              "publishes", lower_is_better=False),
+    "flood_frames_per_second": Metric("flood frames the flooders' sockets took (the load, not a score)", "/s",
+                                      lower_is_better=False),
 }
 
 SCENARIOS = {
@@ -67,4 +80,7 @@ SCENARIOS = {
     "F": ("Replay on reconnect", ["replay_messages_per_second"]),
     "G": ("Two hubs over Redis", ["ms_p50_two_hubs", "ms_p99_two_hubs", "us_per_delivery_two_hubs",
                                   "ms_to_last_receipt_two_hubs"]),
+    "H": ("Targeted sends while other connections flood", [
+        "ms_p50_targeted", "ms_p50_targeted_flood", "ms_p50_flood_delay", "ms_p99_targeted", "ms_p99_targeted_flood",
+        "us_per_single_publish", "us_per_single_publish_flood", "publishes_flood", "flood_frames_per_second"]),
 }

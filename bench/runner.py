@@ -9,13 +9,13 @@ from pathlib import Path
 from bench.loadclient import LoadClientError
 from bench.processes import running_redis
 from bench.scenarios import broadcast_once, idle_connections, in_process, replay, sustained_broadcast, targeted_sends
-from bench.scenarios import two_hubs
+from bench.scenarios import targeted_under_flood, two_hubs
 from bench.servers import NOTIFYHUB_IN_PROCESS, compared
 from bench.session import RunContext, single_server_session
 from bench.sizes import Sizes
 
-FANOUT_SCENARIOS = {"A", "B", "C", "D", "E"}
-ALL_SCENARIOS = "ABCDEFG"
+FANOUT_SCENARIOS = {"A", "B", "C", "D", "E", "H"}
+ALL_SCENARIOS = "ABCDEFGH"
 
 
 def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext, log=print,
@@ -26,7 +26,7 @@ def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext
             for n in sizes.fanout_sizes:
                 for spec in servers:
                     log(f"round {round_ + 1}/{sizes.rounds}: {spec.name} with {n} connections")
-                    with guarded(context, "ABCDE", spec.name, n, log):
+                    with guarded(context, "ABCDEH", spec.name, n, log):
                         run_fanout(spec, n, round_, sizes, scenarios, context)
         if scenarios & {"F", "G"}:
             with running_redis(context.work_dir / "logs" / "redis.log") as (redis_url, redis_pid):
@@ -41,13 +41,15 @@ def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext
 
 
 def run_fanout(spec, n: int, round_: int, sizes: Sizes, scenarios: set[str], context: RunContext) -> None:
-    """One server with n connections: A (opening them), then B, and at the working size C, D, E."""
+    """One server with n connections: A (opening them), then B, and at the working size C, D, E, H
+    (H last: its flooders are cut off, and what they sent may still be read after it ends)."""
     with single_server_session(spec, context, n, round_) as session:
         idle_connections.run(session, sizes)
         if "B" in scenarios and n in sizes.broadcast_sizes:
             broadcast_once.run(session, sizes)
         if n == sizes.working_connections:
-            for name, scenario in (("C", sustained_broadcast), ("D", targeted_sends), ("E", in_process)):
+            for name, scenario in (("C", sustained_broadcast), ("D", targeted_sends), ("E", in_process),
+                                   ("H", targeted_under_flood)):
                 if name in scenarios:
                     scenario.run(session, sizes)
 

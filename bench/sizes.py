@@ -25,6 +25,8 @@ class Sizes:
     replay_rounds: int
     two_hub_connections: int
     two_hub_messages: int
+    flood_connections: int
+    """H: connections flooding the server while D's single sends are timed again."""
     connections_per_user: int = 2
     """Every user holds this many connections (tabs)."""
     step_timeout_seconds: float = 60.0
@@ -34,13 +36,15 @@ SIZES = {
     "smoke": Sizes(rounds=1, fanout_sizes=(40,), broadcast_sizes=(40,), broadcasts_per_round=1,
                    working_connections=40, sustained_messages=20, targeted_single=20, targeted_batched=20,
                    batch_size=10, in_process_messages=20, replay_messages=50, replay_rounds=1,
-                   two_hub_connections=20, two_hub_messages=10, step_timeout_seconds=10.0),
+                   two_hub_connections=20, two_hub_messages=10, flood_connections=2,
+                   step_timeout_seconds=10.0),
     "quick": Sizes(rounds=1, fanout_sizes=(1000,), broadcast_sizes=(1000,), broadcasts_per_round=3,
                    working_connections=1000, sustained_messages=100, targeted_single=1000,
                    targeted_batched=2000, batch_size=200, in_process_messages=2000, replay_messages=5000,
-                   replay_rounds=2, two_hub_connections=500, two_hub_messages=500),
+                   replay_rounds=2, two_hub_connections=500, two_hub_messages=500, flood_connections=4),
     "full": Sizes(rounds=3, fanout_sizes=(1000, 5000, 10000), broadcast_sizes=(1000, 5000, 10000),
                   broadcasts_per_round=3, working_connections=1000, sustained_messages=200,
                   targeted_single=2000, targeted_batched=4000, batch_size=200, in_process_messages=5000,
-                  replay_messages=5000, replay_rounds=3, two_hub_connections=1000, two_hub_messages=1000),
+                  replay_messages=5000, replay_rounds=3, two_hub_connections=1000, two_hub_messages=1000,
+                  flood_connections=8),
 }

@@ -1,5 +1,7 @@
 // The load client: one JSON command per stdin line, one JSON answer per stdout line.
-// Commands: {"op": "config" | "open" | "broadcast" | "targeted" | "inProcess" | "replay" | "close", ...}.
+// Commands: {"op": "config" | "open" | "broadcast" | "targeted" | "inProcess" | "replay" | "close" |
+// "floodStart" | "floodStop", ...}. Commands run one at a time; a flood goes on in the background
+// between floodStart and floodStop, while the commands after floodStart run.
 import { createInterface } from "node:readline";
 import { Operations } from "./operations.mjs";
 

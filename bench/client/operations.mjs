@@ -1,5 +1,6 @@
 // What the harness asks the load client to do. Each operation answers one JSON object.
 import { performance } from "node:perf_hooks";
+import { Flood } from "./flood.mjs";
 import { Phase } from "./phase.mjs";
 import { ConnectionPool } from "./pool.mjs";
 import { Publisher, notification } from "./publisher.mjs";
@@ -13,6 +14,7 @@ export class Operations {
   constructor() {
     this.pool = new ConnectionPool();
     this.users = [];
+    this.flood = new Flood();
   }
 
   /** Where to connect (wsUrl), where to publish (httpUrl), and the credentials of both. */
@@ -32,7 +34,20 @@ export class Operations {
   }
 
   async close() {
+    await this.flood.stop();
     return this.pool.close();
+  }
+
+  /** H: `connections` more connections (users of their own) that flood in the background, each up
+   * to `maxFrames` frames and `maxSeconds`, until `floodStop`; answers once all of them flood. */
+  async floodStart({ connections, maxFrames, maxSeconds, timeoutS = 30 }) {
+    const plan = newUsers(connections, this.secret).map(({ token }, user) => ({ user, token }));
+    return this.flood.start(this.wsUrl, plan, { maxFrames, maxSeconds, timeoutMs: timeoutS * 1000 });
+  }
+
+  /** Stop the flood: frames sent, seconds, and flooders that stopped before being asked to. */
+  async floodStop() {
+    return this.flood.stop();
   }
 
   /** `messages` broadcasts, `perRequest` per publish request, sent back to back. */
@@ -42,11 +57,12 @@ export class Operations {
     return this.run(phase, perRequest, request, timeoutS);
   }
 
-  /** `messages` sends, each to one random user of the pool, `perRequest` per publish request. */
-  async targeted({ messages, perRequest = 1, timeoutS = 30 }) {
+  /** `messages` sends, each to one random user of the pool, `perRequest` per publish request; with
+   * `maxSeconds`, publishing stops when that time is up and only what was published is expected. */
+  async targeted({ messages, perRequest = 1, timeoutS = 30, maxSeconds = Infinity }) {
     const phase = new Phase(this.randomTargets(messages), this.pool.connections);
     const request = (n) => ({ user_ids: [this.users[phase.targets[n]].id], message: notification(phase.text(n)) });
-    return this.run(phase, perRequest, request, timeoutS);
+    return this.run(phase, perRequest, request, timeoutS, performance.now() + maxSeconds * 1000);
   }
 
   /** The same random sends, made inside the server by its in-process API (one trigger request). */
@@ -93,17 +109,19 @@ export class Operations {
     return Array.from({ length: messages }, () => Math.floor(Math.random() * this.users.length));
   }
 
-  async run(phase, perRequest, request, timeoutS) {
+  async run(phase, perRequest, request, timeoutS, deadline = Infinity) {
     this.pool.phase = phase;
-    const requests = await this.send(phase, perRequest, request);
+    const requests = await this.send(phase, perRequest, request, deadline);
     return this.finish(phase, timeoutS, requests);
   }
 
-  /** Publish every message of phase, perRequest at a time, each request after the previous answer. */
-  async send(phase, perRequest, request) {
+  /** Publish every message of phase, perRequest at a time, each request after the previous answer;
+   * at `deadline` (a performance.now() time) stop, and cut the phase to what was published. */
+  async send(phase, perRequest, request, deadline = Infinity) {
     const failuresBefore = this.publisher.failures;
     let requests = 0;
-    for (let first = 0; first < phase.targets.length; first += perRequest) {
+    let first = 0;
+    for (; first < phase.targets.length && performance.now() < deadline; first += perRequest) {
       const last = Math.min(first + perRequest, phase.targets.length);
       phase.markSent(first, last, performance.now());
       if (perRequest === 1) {
@@ -114,6 +132,7 @@ export class Operations {
       }
       requests += 1;
     }
+    phase.truncate(first);
     phase.publishFailures = this.publisher.failures - failuresBefore;
     return requests;
   }

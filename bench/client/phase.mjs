@@ -25,6 +25,7 @@ export class Phase {
     this.lastReceivedAt = null;
     this.received = 0;
     this.onComplete = null;
+    this.connections = [];
     this.expect(connections);
   }
 
@@ -33,9 +34,24 @@ export class Phase {
     for (const connection of connections) {
       if (connection.phaseId === this.id) continue;
       connection.phaseId = this.id;
+      this.connections.push(connection);
       connection.expectedCount = this.perUser.get(BROADCAST) ?? this.perUser.get(connection.user) ?? 0;
       connection.nextPosition = 0;
       connection.lastSeq = null;
+      this.expected += connection.expectedCount;
+    }
+  }
+
+  /** Only the first `count` messages were published (a time budget ran out): expect just those.
+   * Connections keep what they already received; only their expected counts shrink. */
+  truncate(count) {
+    if (count >= this.targets.length) return;
+    this.targets = this.targets.subarray(0, count);
+    this.perUser = new Map();
+    for (const user of this.targets) this.perUser.set(user, (this.perUser.get(user) ?? 0) + 1);
+    this.expected = 0;
+    for (const connection of this.connections) {
+      connection.expectedCount = this.perUser.get(BROADCAST) ?? this.perUser.get(connection.user) ?? 0;
       this.expected += connection.expectedCount;
     }
   }

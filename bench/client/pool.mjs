@@ -35,7 +35,7 @@ export class ConnectionPool {
     return new Promise((resolve, reject) => {
       const url = `${wsUrl}?${engineIO ? "EIO=4&transport=websocket&" : ""}token=${token}${query}`;
       const socket = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
-      const connection = { socket, user, established: null, closeCode: null };
+      const connection = { socket, user, engineIO, established: null, closeCode: null };
       const timer = setTimeout(() => {
         socket.terminate();
         reject(new Error("no connection_established in time"));
@@ -87,6 +87,11 @@ export class ConnectionPool {
 // `42["message",<frame>]` yields <frame>, the same JSON the other servers send.
 const ENGINE_IO_PATH = "/socket.io/";
 const EVENT_PREFIX = Buffer.from('42["message",');
+
+/** text as connection's client sends it: as is, or over Engine.IO as a "message" event. */
+export function clientFrame(connection, text) {
+  return connection.engineIO ? `42["message",${text}]` : text;
+}
 
 /** The frame in an Engine.IO packet, or null for a control packet (answered here). */
 function engineIOEvent(socket, packet) {

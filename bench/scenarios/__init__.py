@@ -1,1 +1,1 @@
-"""The scenarios of issue 5, one module each (A..G)."""
+"""The scenarios of issue 5, one module each (A..H)."""

@@ -42,8 +42,8 @@ def expected_per_step(results: dict, scenario: str, step: str) -> dict[str, int]
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="the load client needs node")
 def test_fanout_scenarios_deliver_every_frame_once_in_order(tmp_path: Path) -> None:
-    """A-E on notifyhub and every peer: each connection gets exactly its frames, in order."""
-    results = run_bench(tmp_path, "ABCDE")
+    """A-E and H on notifyhub and every peer: each connection gets exactly its frames, in order, flood or not."""
+    results = run_bench(tmp_path, "ABCDEH")
     assert_clean(results["checks"])
     servers = {"notifyhub", *PEERS}
     n = SMOKE.working_connections
@@ -53,7 +53,12 @@ def test_fanout_scenarios_deliver_every_frame_once_in_order(tmp_path: Path) -> N
     for step in ("single", "batched"):
         assert set(expected_per_step(results, "D", step)) == servers
     assert set(expected_per_step(results, "E", "in-process")) == servers
-    assert {(s["scenario"], s["server"]) for s in results["samples"]} >= {(x, s) for x in "ABCDE" for s in servers}
+    for step in ("quiet", "flood"):
+        assert set(expected_per_step(results, "H", step)) == servers
+    assert expected_per_step(results, "H", "flooders") == dict.fromkeys(servers, SMOKE.flood_connections)
+    assert {(s["scenario"], s["server"]) for s in results["samples"]} >= {(x, s) for x in "ABCDEH" for s in servers}
+    flooded = {s["server"] for s in results["samples"] if s["metric"] == "ms_p50_targeted_flood"}
+    assert flooded == servers
 
 
 @pytest.mark.redis
