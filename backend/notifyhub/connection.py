@@ -81,6 +81,10 @@ class Socket(Protocol):
     def pause_reading_for(self, seconds: float) -> None:
         """Read nothing from the peer for this long (its bytes wait in the kernel)."""
 
+    @property
+    def throttled(self) -> bool:
+        """True while reading is paused by `pause_reading_for`."""
+
     def hand_over(self, listener: FrameListener) -> None:
         """Deliver the connection's frames (and its end) to listener from now on."""
 
@@ -313,6 +317,11 @@ class Connection:
             return False
         self._tokens -= 1
         return True
+
+    @property
+    def throttled(self) -> bool:
+        """True while the client is not read for sending too fast: its frames are dropped."""
+        return self._socket.throttled
 
     def throttle(self) -> None:
         """Stop reading the client until its next frame would be allowed: a flood then waits in

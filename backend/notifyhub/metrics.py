@@ -42,6 +42,8 @@ class HubMetrics:
         self._sent_by_type: dict[str, int] = {}
         self.frames_delivered = Count()
         """Frames queued to connections (one message to n connections is n)."""
+        self.client_frames_dropped = Count()
+        """Frames from clients over their rate, dropped (a flood: counted without a lock)."""
         self._latency_counts = [0] * (len(SEND_LATENCY_BUCKETS) + 1)  # the last one is +Inf
         self._latency_sum = 0.0
         self.registry.register(_SendPathCollector(self))
@@ -79,6 +81,9 @@ class HubMetrics:
         yield CounterMetricFamily("notifyhub_frames_delivered",
                                   "Frames queued to connections (one message to n connections is n)",
                                   value=self.frames_delivered.value, created=self._created)
+        yield CounterMetricFamily("notifyhub_client_frames_dropped",
+                                  "Frames from clients over their rate limit, dropped unanswered",
+                                  value=self.client_frames_dropped.value, created=self._created)
         cumulative, buckets = 0, []
         for bound, count in zip((*SEND_LATENCY_BUCKETS, float("inf")), list(self._latency_counts)):
             cumulative += count

@@ -47,6 +47,9 @@ class ClientReader:
         self._rate_error_at = float("-inf")
 
     def frame_received(self, text: str | None, data: bytes | None) -> None:
+        if self._connection.throttled:  # a flood's frames read before the socket was paused
+            self._hub.metrics.client_frames_dropped.inc()
+            return
         if self._waiting is not None:
             if len(self._waiting) < MAX_WAITING_FRAMES:
                 self._waiting.append((text, data))
@@ -108,12 +111,11 @@ class ClientReader:
     def _slow_down(self, message: str) -> None:
         """Drop the frame, stop reading the client for a while, and say so at most once a second."""
         self._connection.throttle()
+        self._hub.metrics.client_frames_dropped.inc()
         now = asyncio.get_running_loop().time()
         if now - self._rate_error_at >= RATE_LIMITED_ERROR_INTERVAL_SECONDS:
             self._rate_error_at = now
             self._error(FrameError(ErrorCode.RATE_LIMITED, message))
-        else:
-            self._hub.metrics.client_errors.labels(code=ErrorCode.RATE_LIMITED.value).inc()
 
     def _send(self, message: BaseModel) -> None:
         self._connection.enqueue(OutgoingFrame(encode(message)))

@@ -40,6 +40,9 @@ from ..connection import SOCKET_EXTENSION, FlowListener, FrameListener
 from ..wire import OutgoingFrame, close_reason
 from .eager import run_eagerly
 
+INPUT_SLICE_BYTES = 4096
+"""How much of one read is parsed before checking whether the reader throttled the client."""
+
 
 
 class UpgradeGate(Protocol):
@@ -116,10 +119,29 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         self.listener: FrameListener | None = None
         self._writes_paused = False
         self._throttle: asyncio.TimerHandle | None = None
+        self._unparsed: list[bytes] = []
 
     def data_received(self, data: bytes) -> None:
         self.last_received = self.loop.time()
-        super().data_received(data)
+        if self.listener is None or len(data) <= INPUT_SLICE_BYTES and not self._unparsed:
+            super().data_received(data)
+            return
+        self._parse_sliced(data)
+
+    def _parse_sliced(self, data: bytes) -> None:
+        """Parse a large read a slice at a time, and keep what is left once the reader throttles
+        the client: a flooding client's read (up to 256 KiB of tiny frames) is not parsed whole
+        only to be dropped, and is parsed in order when the pause ends."""
+        if self._unparsed:
+            self._unparsed.append(data)
+            return
+        for start in range(0, len(data), INPUT_SLICE_BYTES):
+            if self._throttle is not None and not self.close_sent:
+                self._unparsed.append(data[start:])
+                return
+            super().data_received(data[start:start + INPUT_SLICE_BYTES])
+            if self.transport.is_closing():
+                return
 
     def handle_connect(self, event: Request) -> None:
         raw_path, _, query_string = event.path.partition("?")
@@ -225,7 +247,14 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def _end_throttle(self) -> None:
         self._throttle = None
+        if self._unparsed and not self.transport.is_closing():
+            unparsed, self._unparsed = b"".join(self._unparsed), []
+            self._parse_sliced(unparsed)
         self._update_reading()
+
+    @property
+    def throttled(self) -> bool:
+        return self._throttle is not None
 
     def _update_reading(self) -> None:
         """Read only while the peer reads what is written to it and is not being throttled (after
@@ -285,6 +314,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         if self._throttle is not None:
             self._throttle.cancel()
             self._throttle = None
+        self._unparsed = []
         if self.listener is not None:
             self.listener.connection_closed()
             self.listener = self.flow_listener = None
