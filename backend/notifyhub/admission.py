@@ -44,7 +44,7 @@ def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: 
     since = None
     if "since" in query:
         try:
-            since = Since.parse(query["since"])
+            since = Since.parse(query["since"], query.get("since_id"))
         except ValueError as exc:
             errors.labels(reason=RefusalReason.INVALID_SINCE).inc()
             return refusal(RefusalReason.INVALID_SINCE, str(exc))

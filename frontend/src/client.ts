@@ -312,6 +312,7 @@ export class NotifyhubClient {
     const url = new URL(this.#url());
     if (this.#option("resume") && this.#position !== undefined) {
       url.searchParams.set("since", `${this.#position.epoch}:${this.#position.seq}`);
+      if (this.#position.id !== undefined) url.searchParams.set("since_id", this.#position.id);
     }
     if (this.#option("tokenTransport") === "query") {
       url.searchParams.set("token", token);
@@ -334,7 +335,7 @@ export class NotifyhubClient {
     if (message.type === "read_receipt") this.#readReceipt(message.payload.read_seq);
     const seq = "seq" in message ? message.seq : undefined;
     if (seq !== undefined) {
-      if (!this.#accept(message.type, seq)) return;
+      if (!this.#accept(message.type, seq, message.id)) return;
       this.#readState.update((state) => readStateWith(state, { lastSeq: seq }));
     }
     this.#dispatch(message);
@@ -343,7 +344,7 @@ export class NotifyhubClient {
   }
 
   /** Whether the message numbered `seq` goes to the handlers (see streamPosition.ts); moves the position. */
-  #accept(type: string, seq: number): boolean {
+  #accept(type: string, seq: number, id: string): boolean {
     const position = this.#position;
     if (position === undefined) return true; // before any connection_established: cannot judge
     const verdict = classifySeq(position, seq);
@@ -354,7 +355,7 @@ export class NotifyhubClient {
     if (verdict === "gap") {
       this.#logger.warn(`notifyhub: seq jumped from ${position.seq} to ${seq}: the hub skipped messages; handing this one over`);
     }
-    this.#position = positionAfter(position, seq);
+    this.#position = positionAfter(position, seq, id);
     return true;
   }
 

@@ -25,6 +25,12 @@ export interface StreamPosition {
   readonly seq: number;
   /** Whether the next message must be `seq + 1`; false right after joining the stream without resuming. */
   readonly exact: boolean;
+  /**
+   * The `id` of the message handled at `seq`, when it was one: sent with the resume position
+   * (`since_id`) so the hub can tell a position it still holds from one it reissued after losing
+   * writes.
+   */
+  readonly id?: string;
 }
 
 export type SeqVerdict = "next" | "duplicate" | "gap";
@@ -36,9 +42,9 @@ export function classifySeq(position: StreamPosition, seq: number): SeqVerdict {
   return "gap";
 }
 
-/** The position once the message numbered `seq` is handled. */
-export function positionAfter(position: StreamPosition, seq: number): StreamPosition {
-  return { epoch: position.epoch, seq, exact: true };
+/** The position once the message numbered `seq` (with this `id`) is handled. */
+export function positionAfter(position: StreamPosition, seq: number, id?: string): StreamPosition {
+  return id === undefined ? { epoch: position.epoch, seq, exact: true } : { epoch: position.epoch, seq, exact: true, id };
 }
 
 /**
@@ -53,7 +59,7 @@ export function positionOnEstablished(
   payload: ConnectionEstablishedPayload,
 ): StreamPosition {
   const sameEpoch = previous !== undefined && previous.epoch === payload.epoch;
-  if (payload.recovered && sameEpoch) return { epoch: previous.epoch, seq: previous.seq, exact: true };
+  if (payload.recovered && sameEpoch) return { ...previous, exact: true };
   const handled = sameEpoch ? previous.seq : 0;
   return { epoch: payload.epoch, seq: Math.max(handled, payload.acked_seq), exact: false };
 }

@@ -127,6 +127,23 @@ async def test_unknown_position_is_not_recovered(hub: RunningHub, since: str) ->
     assert await received_counts(client, 1) == [1]
 
 
+async def test_a_position_whose_message_is_another_is_not_recovered(hub: RunningHub) -> None:
+    """With `since_id` (the id of the message the client had at `since`), a position the stream
+    holds under another message (Redis reissued the seq after losing writes) is not resumed: the
+    stream gets a new epoch and the client is told to refetch; the right id resumes exactly."""
+    user_id = uuid.uuid4()
+    first = await hub.connect(user_id)
+    epoch = first.established["payload"]["epoch"]
+    await send_reminders(hub, user_id, [1, 2, 3])
+    second = [await first.receive_type("review_reminder") for _ in range(3)][1]
+    exact = await hub.connect(user_id, since=f"{epoch}:2&since_id={second['id']}")
+    assert exact.established["payload"]["recovered"] is True
+    assert await received_counts(exact, 1) == [3]
+    other = await hub.connect(user_id, since=f"{epoch}:2&since_id={uuid.uuid4()}")
+    assert other.established["payload"]["recovered"] is False
+    assert other.established["payload"]["epoch"] != epoch
+
+
 async def test_position_older_than_history_is_not_recovered(start_hub) -> None:
     """Past NOTIFYHUB_HISTORY_MAX_MESSAGES the oldest messages go, and a client that needed them
     is told to refetch (recovered: false)."""
@@ -157,14 +174,15 @@ async def test_messages_older_than_the_age_limit_are_dropped(start_hub) -> None:
 
 
 async def test_malformed_since_is_refused_before_the_upgrade(hub: RunningHub) -> None:
-    """`since` must be <epoch>:<seq>; anything else is a 400 with the reason."""
+    """`since` must be <epoch>:<seq> and `since_id` a message id; anything else is a 400."""
     from websockets.asyncio.client import connect
     from websockets.exceptions import InvalidStatus
 
-    with pytest.raises(InvalidStatus) as caught:
-        async with connect(f"{hub.ws_url}?token={hub.token()}&since=garbage"):
-            pass
-    assert caught.value.response.status_code == 400
+    for query in ("since=garbage", "since=abc:1&since_id=not-a-uuid"):
+        with pytest.raises(InvalidStatus) as caught:
+            async with connect(f"{hub.ws_url}?token={hub.token()}&{query}"):
+                pass
+        assert caught.value.response.status_code == 400
 
 
 async def test_presence_counts_a_users_connections(hub: RunningHub) -> None:

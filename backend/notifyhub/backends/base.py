@@ -45,9 +45,11 @@ class IdempotencyKeyReusedError(NotifyhubError):
         super().__init__("idempotency_key_reused", "this Idempotency-Key was used for another request")
 
 
-RETRY_TOKEN_SECONDS = 600.0
+RETRY_TOKEN_SECONDS = 60.0
 """How long the token of a publish without an idempotency key is kept: long enough for the
-backend's own retries, including a command that ran late after Redis was stalled."""
+backend's own retries, which run within seconds; a command that ran late after Redis was stalled
+runs just before its retries, queued behind it. Every publish to a user costs one such record in
+Redis for this long, so it is kept short."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,18 +86,29 @@ def fingerprint(*parts: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Since:
-    """A client's resume position: the last `seq` it handled in stream `epoch`."""
+    """A client's resume position: the last `seq` it handled in stream `epoch`, and when the
+    client says so, the `id` of the message it had there (`message_id`): with it, a position the
+    stream reissued after losing writes is caught even once the stream has passed it again."""
 
     epoch: str
     seq: int
+    message_id: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> Since:
-        """Parse `<epoch>:<seq>`; raise ValueError when it is not that."""
+    def parse(cls, text: str, message_id: str | None = None) -> Since:
+        """Parse `<epoch>:<seq>` and an optional message id (a UUID); raise ValueError when
+        they are not that."""
         epoch, separator, seq = text.rpartition(":")
         if not separator or not epoch or not seq.isdigit() or len(epoch) > 64:
             raise ValueError("since must be <epoch>:<seq>")
-        return cls(epoch, int(seq))
+        if message_id is not None:
+            try:
+                message_id = str(UUID(message_id)) if len(message_id) == 36 else None
+            except ValueError:
+                message_id = None
+            if message_id is None:
+                raise ValueError("since_id must be the id (a UUID) of the message at since")
+        return cls(epoch, int(seq), message_id)
 
 
 @dataclass(frozen=True, slots=True)

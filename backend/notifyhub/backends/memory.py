@@ -154,8 +154,10 @@ class MemoryBackend(Backend):
 
     async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
         log = self._log(user_id)
-        if since is not None and since.epoch == log.epoch and since.seq > log.last_seq:
-            log.epoch = new_epoch()  # a position this stream never reached: never resume it
+        if since is not None and since.epoch == log.epoch and (
+                since.seq > log.last_seq
+                or (since.message_id is not None and not _kept_as(log, since.seq, since.message_id))):
+            log.epoch = new_epoch()  # a position this stream never reached, or reissued: never resume it
         state = self._state(log)
         oldest = log.entries[0][0] if log.entries else None
         start, recovered = resume_start(since, state, oldest)

@@ -139,7 +139,8 @@ class RedisBackend(Backend):
     async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
         async with unavailable_on_error("replay"):
             epoch, last, acked, read, oldest, raw = await self._streams.replay(
-                user_id, since.epoch if since else "", since.seq if since else 0, limit)
+                user_id, since.epoch if since else "", since.seq if since else 0, limit,
+                since.message_id if since else None)
         state = StreamState(_text(epoch), int(last), int(acked), int(read))
         self._positions.saw(user_id, state.epoch, state.last_seq)
         oldest_seq = int(oldest.split(b"-", 1)[0]) if oldest else None

@@ -83,14 +83,22 @@ redis.call('PUBLISH', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
 return {'new', epoch, seq, redis.call('HLEN', KEYS[3])}
 """
 
-# KEYS: meta, log. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count.
+# KEYS: meta, log. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count,
+# since_message_id ('' when the client did not say).
 # Returns epoch, last seq, acked, read, oldest kept seq (or false), and the first `count` entries
 # after the lower of the client's position and the acknowledged seq. A position ahead of the
-# stream in its epoch means lost writes: the stream gets a new epoch first.
+# stream in its epoch, or whose kept message is another one, means lost writes: the stream gets
+# a new epoch first.
 REPLAY = _HELPERS + """
 local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
-if ARGV[2] == epoch and tonumber(ARGV[3]) > last_seq(KEYS[1]) then
-  epoch = renew_epoch(KEYS[1], ARGV[1])
+if ARGV[2] == epoch then
+  local since = tonumber(ARGV[3])
+  local reissued = false
+  if ARGV[7] ~= '' and since > 0 then
+    local at = redis.call('XRANGE', KEYS[2], since .. '-0', since .. '-0')
+    reissued = #at > 0 and message_id(at[1][2][2]) ~= ARGV[7]
+  end
+  if since > last_seq(KEYS[1]) or reissued then epoch = renew_epoch(KEYS[1], ARGV[1]) end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[5]))
@@ -300,9 +308,11 @@ class RedisStreams:
         header = f"- - {exclude or '-'}\n".encode()
         await self.redis.publish(self.keys.channel(user_id), header + frame)
 
-    async def replay(self, user_id: UUID, since_epoch: str, since_seq: int, limit: int) -> list:
+    async def replay(self, user_id: UUID, since_epoch: str, since_seq: int, limit: int,
+                     since_message_id: str | None = None) -> list:
         return await self._replay([self.keys.meta(user_id), self.keys.log(user_id)],
-                                  [new_epoch(), since_epoch, since_seq, now_ms(), self._max_age_ms, limit])
+                                  [new_epoch(), since_epoch, since_seq, now_ms(), self._max_age_ms, limit,
+                                   since_message_id or ""])
 
     async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
                             message_id: str | None) -> list | None:

@@ -244,16 +244,18 @@ describe("reconnecting", () => {
     expect(FakeWebSocket.instances).toHaveLength(1);
   });
 
-  it("resumes with ?since=<epoch>:<last seq handled>", async () => {
-    // After a drop, the hub replays exactly what this tab missed: no gap, no duplicate.
+  it("resumes with ?since=<epoch>:<last seq handled>&since_id=<its message id>", async () => {
+    // After a drop, the hub replays exactly what this tab missed: no gap, no duplicate. The id
+    // lets the hub tell its own position from a seq it reissued after losing writes.
     await connected(harness({ random: () => 0 }));
     const socket = confirm(FakeWebSocket.last, { epoch: "e1", acked_seq: 4 });
     socket.receive(message("notification", notification, { seq: 5 }));
-    socket.receive(message("notification", notification, { seq: 6 }));
+    const sixth = message("notification", notification, { seq: 6 });
+    socket.receive(sixth);
     socket.receive(message("pong", { server_time: "t" })); // no seq: position unchanged
     socket.serverClose(1006);
     await vi.advanceTimersByTimeAsync(0);
-    expect(FakeWebSocket.last.url).toBe(`${HUB_URL}?since=e1%3A6`);
+    expect(FakeWebSocket.last.url).toBe(`${HUB_URL}?since=e1%3A6&since_id=${sixth.id}`);
 
     // Not recovered (e.g. a new epoch after a hub restart): continue from the acked seq.
     confirm(FakeWebSocket.last, { epoch: "e2", recovered: false, acked_seq: 2 });
