@@ -121,7 +121,7 @@ export const RefusalReason = {
   TOO_MANY_CONNECTIONS: "too_many_connections",
   /** 400: Subprotocols were offered, but not `notifyhub.v1`. */
   UNSUPPORTED_SUBPROTOCOL: "unsupported_subprotocol",
-  /** 400: The `since` query parameter is not a stream position the hub can read. */
+  /** 400: The `since` query parameter is not a stream position the hub can read, or `since_id` is not a message id. */
   INVALID_SINCE: "invalid_since",
   /** 400: The idempotency key is empty, too long or has characters it may not have. */
   INVALID_IDEMPOTENCY_KEY: "invalid_idempotency_key",

@@ -155,7 +155,7 @@ class RefusalReason(StrEnum):
     """400: Subprotocols were offered, but not `notifyhub.v1`."""
 
     INVALID_SINCE = "invalid_since"
-    """400: The `since` query parameter is not a stream position the hub can read."""
+    """400: The `since` query parameter is not a stream position the hub can read, or `since_id` is not a message id."""
 
     INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
     """400: The idempotency key is empty, too long or has characters it may not have."""
