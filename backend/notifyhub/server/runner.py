@@ -30,12 +30,22 @@ class HubServer(uvicorn.Server):
         super().__init__(config)
         self.app = app
         self.hub = hub
+        self._announce_listeners = False
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         settings = self.hub.settings
         if sockets is None and settings.operations_port is not None:
-            sockets = [self.config.bind_socket(), _bind(settings.operations_host, settings.operations_port)]
+            sockets = [_bind(settings.host, settings.port),
+                       _bind(settings.operations_host, settings.operations_port)]
+            self._announce_listeners = True
         await super().serve(sockets)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self._announce_listeners and self.started:  # uvicorn does not, for sockets it was given
+            self._log_started_message(sockets[:1])
+            host, port = sockets[1].getsockname()[:2]
+            logger.info("operations endpoints on http://%s:%d", host, port)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for server in self.servers:

@@ -258,9 +258,10 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def _update_reading(self) -> None:
         """Read only while the peer reads what is written to it and is not being throttled (after
-        hand-over; before it, uvicorn's own flow control applies). Once a close was sent, read
-        again: the peer's close reply ends the connection sooner than the abort timer."""
-        paused = (self._writes_paused or self._throttle is not None) and not self.close_sent
+        hand-over; before it, uvicorn's own flow control applies). Once a close was sent, a
+        throttled peer is read again, since its close reply ends the connection sooner than the
+        abort timer; a peer that does not read stays unread, or its pings would pile up pongs."""
+        paused = self._writes_paused or (self._throttle is not None and not self.close_sent)
         if paused != self.read_paused and not self.transport.is_closing():
             self.read_paused = paused
             if paused:
