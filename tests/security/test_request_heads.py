@@ -5,7 +5,7 @@ the hub buffering what it refused."""
 from __future__ import annotations
 
 import asyncio
-import socket
+import itertools
 import time
 
 import pytest
@@ -19,6 +19,7 @@ from tests.support.raw_http import (
     open_socket,
     read_response,
     rss_bytes,
+    send_until_closed,
     upgrade_headers,
 )
 
@@ -30,43 +31,10 @@ KERNEL_SLACK = 1 << 20
 async def stream_headers(port: int, head: bytes, chunk: bytes, *, cap: int,
                          pause: float = 0.0) -> tuple[int, bytes]:
     """Send head, then chunk after chunk (up to cap bytes) of a head that never ends, until the
-    server answers or closes; return (bytes of chunks sent, what the server sent back).
-
-    A plain socket, not asyncio streams: when the server closes a connection whose input it did
-    not read, the kernel resets it, and a stream would drop the answer still to be read."""
-    loop = asyncio.get_running_loop()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 * 1024)
-    sock.setblocking(False)
-    received = bytearray()
-
-    async def read_until_closed() -> None:
-        while True:
-            try:
-                data = await loop.sock_recv(sock, 65536)
-            except (ConnectionResetError, BrokenPipeError):
-                return
-            if not data:
-                return
-            received.extend(data)
-
-    sent = 0
-    try:
-        await loop.sock_connect(sock, ("127.0.0.1", port))
-        reading = asyncio.create_task(asyncio.wait_for(read_until_closed(), 10))
-        try:
-            await loop.sock_sendall(sock, head)
-            while sent < cap and not reading.done():
-                await loop.sock_sendall(sock, chunk)
-                sent += len(chunk)
-                if pause:
-                    await asyncio.sleep(pause)  # the attack's pace, not synchronisation
-        except (ConnectionResetError, BrokenPipeError):
-            pass
-        await reading
-    finally:
-        sock.close()
-    return sent, bytes(received)
+    server answers or closes; return (bytes sent, what the server sent back)."""
+    chunks = itertools.chain([head], itertools.repeat(chunk, cap // len(chunk)))
+    outcome = await send_until_closed(port, chunks, pause=pause, timeout=10)
+    return outcome.sent, outcome.received
 
 
 REQUEST_START = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"

@@ -12,6 +12,7 @@ import contextlib
 import json
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,71 @@ async def closed_by_server(reader: asyncio.StreamReader, timeout: float) -> byte
             if not data:
                 return bytes(received)
             received += data
+
+
+@dataclass
+class Outcome:
+    """How a connection that sent until the server closed it ended."""
+
+    sent: int
+    received: bytes
+    seconds: float
+    """From connecting until the server closed the connection."""
+
+    @property
+    def status(self) -> int | None:
+        """The status of the first response received, None if the server sent nothing."""
+        if not self.received:
+            return None
+        assert self.received.startswith(b"HTTP/1.1 "), self.received[:200]
+        return int(self.received.split(b" ", 2)[1])
+
+
+async def send_until_closed(port: int, chunks: Iterable[bytes], *, pause: float = 0.0,
+                            timeout: float = 10.0, send_buffer: int = 16 * 1024) -> Outcome:
+    """Send chunks, pause seconds apart, until the server closes the connection or they run out;
+    read what the server sends meanwhile until it closes.
+
+    A plain socket, not asyncio streams: when a server closes a connection whose input it did
+    not read, the kernel resets it, and a stream would then drop the answer still to be read.
+    Raises TimeoutError if the server has not closed the connection within timeout seconds.
+    """
+    loop = asyncio.get_running_loop()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+    sock.setblocking(False)
+    received = bytearray()
+
+    async def read_until_closed() -> None:
+        while True:
+            try:
+                data = await loop.sock_recv(sock, 65536)
+            except (ConnectionResetError, BrokenPipeError):
+                return
+            if not data:
+                return
+            received.extend(data)
+
+    sent = 0
+    started = time.monotonic()
+    try:
+        await loop.sock_connect(sock, ("127.0.0.1", port))
+        reading = asyncio.create_task(asyncio.wait_for(read_until_closed(), timeout))
+        try:
+            for chunk in chunks:
+                if reading.done():
+                    break
+                await loop.sock_sendall(sock, chunk)
+                sent += len(chunk)
+                if pause:
+                    await asyncio.sleep(pause)  # the sender's pace, not synchronisation
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        finally:
+            await reading
+    finally:
+        sock.close()
+    return Outcome(sent, bytes(received), time.monotonic() - started)
 
 
 async def exchange(port: int, request: bytes, timeout: float = 2.0) -> tuple[RawResponse, float]:
