@@ -23,8 +23,10 @@ It implements `notifyhub.connection.Socket`. The FastAPI route finds it in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import logging
+import socket
 from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -40,8 +42,13 @@ from ..connection import SOCKET_EXTENSION, FlowListener, FrameListener
 from ..wire import OutgoingFrame, close_reason
 from .eager import run_eagerly
 
-INPUT_SLICE_BYTES = 4096
-"""How much of one read is parsed before checking whether the reader throttled the client."""
+INPUT_SLICE_BYTES = 16 * 1024
+"""How much of one read is parsed before checking whether the reader throttled the client: at
+most this much of a flood is parsed per pause (about a millisecond of CPU)."""
+RECEIVE_BUFFER_BYTES = 64 * 1024
+"""The kernel's receive buffer of an accepted WebSocket. Clients send little; left to grow (up to
+`tcp_rmem`, often 32 MiB), it would let a flooding client park megabytes in the kernel, drained
+a slice per pause."""
 
 
 
@@ -276,6 +283,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         """
         pending, self.queue = self.queue, _DISCARD
         self.listener = listener
+        _limit_receive_buffer(self.transport)
         self.writable = _Flag(self.writable.is_set())
         # The handshake is no longer needed. The parser's generator still holds the request,
         # so its headers are emptied rather than just dropped.
@@ -387,3 +395,10 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         self.close_sent = True
         self._update_reading()
         self.close_timer = self.loop.call_later(abort_after, self.transport.abort)
+
+
+def _limit_receive_buffer(transport) -> None:
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)

@@ -1,0 +1,30 @@
+"""Hubs for the security tests: `notifyhub serve` child processes, so that what an attack costs
+the hub (memory, time) is measured in the hub's own process, apart from the attacking test."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from notifyhub.auth import issue_token
+
+from tests.support.hubs import HubProcess, hub_settings, serve_subprocess
+
+HubStarter = Callable[..., Awaitable[HubProcess]]
+
+
+@pytest.fixture
+async def start_process_hub() -> AsyncIterator[HubStarter]:
+    """Start `notifyhub serve` (memory backend) with NOTIFYHUB_* overrides; all stop after the test."""
+    async with contextlib.AsyncExitStack() as stack:
+        async def start(*args: str, **settings: object) -> HubProcess:
+            return await stack.enter_async_context(
+                serve_subprocess(*args, **{name: str(value) for name, value in settings.items()}))
+        yield start
+
+
+def token(user_id: uuid.UUID | None = None, ttl: int = 3600) -> str:
+    """A valid token for the hubs these tests start."""
+    return issue_token(hub_settings(), user_id or uuid.uuid4(), "learner@example.com", ttl)
