@@ -4,6 +4,7 @@ an optional internal listener for operations, and the hub's orderly shutdown."""
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import socket
 
@@ -42,6 +43,7 @@ class HubServer(uvicorn.Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
+        _freeze_startup_objects()
         if self._announce_listeners and self.started:  # uvicorn does not, for sockets it was given
             self._log_started_message(sockets[:1])
             host, port = sockets[1].getsockname()[:2]
@@ -52,6 +54,14 @@ class HubServer(uvicorn.Server):
             server.close()
         await self.hub.shutdown()
         await super().shutdown(sockets)
+
+
+def _freeze_startup_objects() -> None:
+    """Leave what the process holds once it serves (modules, models, the app: tens of thousands
+    of objects that live as long as it does) out of the collector's full passes, which otherwise
+    walk them all each time and pause every connection for as long."""
+    gc.collect()
+    gc.freeze()
 
 
 def _bind(host: str, port: int) -> socket.socket:
