@@ -144,7 +144,7 @@ class Connection:
     __slots__ = ("id", "identity", "_socket", "_limits", "_loop", "_owner", "_queue",
                  "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
                  "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_held_bytes",
-                 "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete", "last_frame")
+                 "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete", "last_payload")
 
     def __init__(self, identity: Identity, socket: Socket,
                  limits: ConnectionLimits, flush_round: FlushRound, owner: ConnectionOwner) -> None:
@@ -166,7 +166,9 @@ class Connection:
         self.close_code: int | None = None
         self.epoch = ""
         self.last_seq = 0
-        self.last_frame: OutgoingFrame | None = None  # the last message forwarded, to verify its seq later
+        # The last message forwarded, to verify its seq later: its bytes, not its frame, since
+        # bytes are not tracked by the garbage collector and this outlives the frame.
+        self.last_payload: bytes | None = None
         self._held: list[tuple[str, int, OutgoingFrame]] | None = []  # held until the replay is queued
         self._held_bytes = 0
         self._held_dropped = False  # held messages overflowed: read them back from history
@@ -221,7 +223,7 @@ class Connection:
             self._hold_frame(epoch, seq, frame)
             self._owner.gap_detected(self)
             return not self.closing
-        self.last_seq, self.last_frame = seq, frame
+        self.last_seq, self.last_payload = seq, frame.payload
         return self.enqueue(frame)
 
     def hold(self) -> None:
@@ -257,10 +259,9 @@ class Connection:
             if seq > self.last_seq:
                 if self._queue and self._queued_bytes + len(payload) > budget:
                     return  # the next `flush` that finds the socket writable comes back here
-                frame = OutgoingFrame(payload)
-                if not self.enqueue(frame):
+                if not self.enqueue(OutgoingFrame(payload)):
                     return
-                self.last_seq, self.last_frame = seq, frame
+                self.last_seq, self.last_payload = seq, payload
             self._backlog_next += 1
         self._backlog = None
         if not self._replay_complete:

@@ -38,10 +38,10 @@ def try_again_later_reason(settings: Settings) -> str:
 
 def forwarded_id(connection: Connection) -> str | None:
     """The id of the message a connection forwarded at its `last_seq`, when it has it."""
-    frame = connection.last_frame
-    if frame is None or not frame.payload.startswith(b'{"seq":%d,' % connection.last_seq):
+    payload = connection.last_payload
+    if payload is None or not payload.startswith(b'{"seq":%d,' % connection.last_seq):
         return None
-    return message_id_of(frame.payload)
+    return message_id_of(payload)
 
 
 class Hub:

@@ -44,6 +44,10 @@ the WebSocket parser (`DELETE <target> HTTP/1.1\r\n`, `<name>: <value>\r\n`), wh
 upgrade must also fit."""
 
 
+_HEAD, _BODY, _NOTHING = "head", "body", "nothing"
+"""What a connection awaits from its peer, and so which deadline applies."""
+
+
 class _Refused(Exception):
     """Raised in a parser callback to stop parsing a request that was just refused."""
 
@@ -101,10 +105,11 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         self._head_bytes = 0
         self._header_count = 0
         self._request_begun = False
-        self._awaiting_body = False
-        self._body_deadline = 0.0
+        self._awaiting = _HEAD
+        self._head_deadline = 0.0
+        self._body_started = 0.0
         self._body_progress = 0.0
-        self._timer: asyncio.TimerHandle | None = None
+        self._watchdog: asyncio.TimerHandle | None = None
         self._refused = False
 
     # Connections
@@ -116,7 +121,8 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
                                    len(self.connections), self._limits.max_connections)
             self._refuse(refusal(RefusalReason.SERVER_BUSY, "too many open connections; retry later", BUSY))
             return
-        self._arm(self._limits.head_timeout, self._head_timed_out)
+        self._head_deadline = self.loop.time() + self._limits.head_timeout
+        self._watchdog = self.loop.call_later(self._limits.shortest_timeout, self._watch)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -141,11 +147,6 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
                 chunk, data = data, b""
             if not self._feed(chunk):
                 return
-        if self._awaiting_body:
-            self._body_progress = self.loop.time()
-            if self._timer is None:
-                self._body_deadline = self._body_progress + self._limits.body_timeout
-                self._arm(self._limits.body_idle_timeout, self._body_timed_out)
 
     def _feed(self, chunk: bytes) -> bool:
         """Parse chunk; False once the connection was upgraded, refused or failed."""
@@ -179,11 +180,11 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         self._request_begun = True
         self._reading_head = True
         self._header_count = 0
-        if self._timer is None:
-            self._arm(self._limits.head_timeout, self._head_timed_out)
+        self._awaiting = _HEAD
+        self._head_deadline = self.loop.time() + self._limits.head_timeout
 
     def on_url(self, url: bytes) -> None:
-        super().on_url(url)
+        self.url += url
         if len(self.url) + LINE_OVERHEAD > self._limits.max_line_bytes:
             self._refuse(refusal(RefusalReason.REQUEST_TARGET_TOO_LARGE, "the request target is longer "
                                  f"than {self._limits.max_line_bytes} bytes"))
@@ -199,11 +200,16 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
             self._refuse(refusal(RefusalReason.REQUEST_HEAD_TOO_LARGE, "a header field is longer "
                                  f"than {self._limits.max_line_bytes} bytes"))
             raise _Refused
-        super().on_header(name, value)
+        # uvicorn's own on_header, inline: this runs for every header of every request
+        name = name.lower()
+        if name == b"expect" and value.lower() == b"100-continue":
+            self.expect_100_continue = True
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         self._reading_head, self._head_bytes = False, 0
-        self._disarm()
+        self._awaiting = _BODY
+        self._body_started = self._body_progress = self.loop.time()
         parser = self.parser
         if parser.should_upgrade() and parser.get_http_version() != "1.1":
             self._refuse(refusal(RefusalReason.UNSUPPORTED_HTTP_VERSION, "a WebSocket upgrade needs HTTP/1.1"))
@@ -213,7 +219,6 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
             super().on_headers_complete()
         else:
             self.cycle = cycle  # type: ignore[assignment]
-        self._awaiting_body = True
 
     def _publish_cycle(self) -> _PublishCycle | None:
         """A cycle for this request if it is a publish this protocol answers, else None.
@@ -258,6 +263,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         return _PublishCycle(path, idempotency_key, keep_alive, declared or 0)
 
     def on_body(self, body: bytes) -> None:
+        self._body_progress = self.loop.time()
         cycle = self.cycle
         if not isinstance(cycle, _PublishCycle):
             super().on_body(body)
@@ -277,8 +283,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         cycle.chunks.append(body)
 
     def on_message_complete(self) -> None:
-        self._awaiting_body = False
-        self._disarm()
+        self._awaiting = _NOTHING
         cycle = self.cycle
         if not isinstance(cycle, _PublishCycle):
             super().on_message_complete()
@@ -362,28 +367,33 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
 
     # Time limits
 
-    def _arm(self, delay: float, callback) -> None:
-        self._timer = self.loop.call_later(delay, callback)
-
     def _disarm(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
 
-    def _head_timed_out(self) -> None:
-        """Nothing, or not a whole head, within the head timeout: 408 if a request began."""
-        self._timer = None
-        if not self._request_begun:
-            self.transport.close()
-            return
-        self._refuse(refusal(RefusalReason.REQUEST_TIMEOUT, "the request head did not arrive in time"))
-
-    def _body_timed_out(self) -> None:
-        self._timer = None
+    def _watch(self) -> None:
+        """One timer per connection checks the deadline of what it awaits: the head (408 if a
+        request began, else the socket is closed), or the body (408). Requests themselves only
+        note the time, so a keep-alive connection costs no timer per request. Between deadlines
+        it looks every `shortest_timeout`: any deadline set meanwhile is at least that far off,
+        so none is checked late."""
         now = self.loop.time()
-        wait = min(self._body_progress + self._limits.body_idle_timeout, self._body_deadline) - now
-        if wait > 0:
-            self._arm(wait, self._body_timed_out)
+        if self._awaiting is _HEAD:
+            deadline = self._head_deadline
+        elif self._awaiting is _BODY:
+            deadline = min(self._body_progress + self._limits.body_idle_timeout,
+                           self._body_started + self._limits.body_timeout)
+        else:
+            deadline = now + self._limits.shortest_timeout
+        if now < deadline:
+            self._watchdog = self.loop.call_later(deadline - now, self._watch)
             return
-        self._refuse(refusal(RefusalReason.REQUEST_TIMEOUT, "the request body did not arrive in time"),
-                     reading_body=True)
+        self._watchdog = None
+        if self._awaiting is _BODY:
+            self._refuse(refusal(RefusalReason.REQUEST_TIMEOUT, "the request body did not arrive in time"),
+                         reading_body=True)
+        elif self._request_begun:
+            self._refuse(refusal(RefusalReason.REQUEST_TIMEOUT, "the request head did not arrive in time"))
+        else:
+            self.transport.close()

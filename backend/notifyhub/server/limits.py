@@ -27,6 +27,10 @@ class WireLimits:
     body_idle_timeout: float
     max_connections: int
 
+    @property
+    def shortest_timeout(self) -> float:
+        return min(self.head_timeout, self.body_timeout, self.body_idle_timeout)
+
     @classmethod
     def from_settings(cls, settings: Settings, descriptor_limit: int) -> WireLimits:
         return cls(
