@@ -134,7 +134,7 @@ async def test_hub_resubscribes_after_its_pubsub_connection_is_killed(private_re
         admin = aioredis.Redis.from_url(redis_url)
         killed = await admin.client_kill_filter(_type="pubsub", skipme=True)
         await admin.aclose()
-        assert killed >= 2
+        assert killed >= 1  # the listening hub's, subscribed before its client was established
         for text in "abcde":
             assert (await post(publishing, notify(user_id, text))).status_code == 202
         texts = [(await client.receive_type("notification", timeout=10))["payload"]["message"] for _ in "abcde"]
