@@ -7,7 +7,8 @@
  *                                          v
  *                     reconnecting (backoff; then a new socket; stays here until open)
  *
- *   any state ──disconnect(), a "stop" close code, the token refused (twice, or past maxReconnectAttempts)──> closed
+ *   any state ──disconnect(), a "stop" close code, the token refused (twice, or past maxReconnectAttempts),
+ *               a hub that speaks none of the client's protocol versions──> closed
  *   closed ──connect()──> connecting
  *
  * `open` means the hub confirmed the connection with `connection_established`, not merely that
@@ -105,6 +106,8 @@ export class NotifyhubClient {
   #refusals = 0;
   /** Before this time (clock ms) the hub asked not to be tried again (`retry_after`); 0 when it did not. */
   #notBefore = 0;
+  /** The versions the hub said it speaks, when it refused this client's (`unsupported_protocol`). */
+  #supportedProtocols: readonly string[] | undefined;
   /** The last message handed to handlers; survives reconnects (and `disconnect()`, for the next `connect()`). */
   #position: StreamPosition | undefined;
   readonly #readState: ReadStateStore;
@@ -141,6 +144,15 @@ export class NotifyhubClient {
   /** The current state. */
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /**
+   * The protocol versions the hub speaks, once it refused every version this client offers
+   * (the client then stopped in `closed` with reason `unsupported_protocol`: a new build of the
+   * app is needed); undefined otherwise.
+   */
+  get supportedProtocols(): readonly string[] | undefined {
+    return this.#supportedProtocols;
   }
 
   /** Listen to state changes; returns the function that stops listening. */
@@ -190,6 +202,7 @@ export class NotifyhubClient {
     this.#attempts = 0;
     this.#refusals = 0;
     this.#notBefore = 0;
+    this.#supportedProtocols = undefined;
     this.#watchEnvironment();
     this.#setState("connecting", null, "");
     void this.#openSocket();
@@ -446,16 +459,17 @@ export class NotifyhubClient {
   }
 
   /**
-   * The handshake failed; ask the auth-check whether the token is the problem
-   * (`decideAfterAuthCheck`): a 401 allows one more attempt, with a token from a fresh `getToken`
-   * call, and stops the client in `closed: unauthorized` when that one is refused too. Any other
+   * The handshake failed; ask the auth-check whether the protocol version or the token is the
+   * problem (`decideAfterAuthCheck`): another version stops the client in
+   * `closed: unsupported_protocol`; a 401 allows one more attempt, with a token from a fresh
+   * `getToken` call, and stops the client in `closed: unauthorized` when that one is refused too. Any other
    * answer (the token is fine, or the hub cannot be asked): a transient failure, retried with
    * backoff for as long as it takes.
    */
   async #checkAuthThenReconnect(code: number, reason: string): Promise<void> {
     const generation = this.#generation;
     const { fetch, url } = this.#authCheck()!;
-    const result = await checkAuth(fetch, url, this.#lastToken);
+    const { result, supported } = await checkAuth(fetch, url, this.#lastToken, [SUBPROTOCOL]);
     if (generation !== this.#generation) return;
     if (result === "unauthorized") this.#refusals += 1;
     const max = this.#option("maxReconnectAttempts");
@@ -465,6 +479,10 @@ export class NotifyhubClient {
         this.#reconnect(code, decision.refused ? StopReason.UNAUTHORIZED : reason);
         return;
       case "stop":
+        if (decision.reason === StopReason.UNSUPPORTED_PROTOCOL) {
+          this.#unsupportedProtocol(supported);
+          return;
+        }
         this.#stop(CloseCode.UNAUTHORIZED, decision.reason);
         if (decision.reason === StopReason.RECONNECT_ATTEMPTS_EXHAUSTED) {
           this.#dispatch(this.#localError(decision.reason,
@@ -472,6 +490,15 @@ export class NotifyhubClient {
         }
         return;
     }
+  }
+
+  /** The hub speaks other versions than this client: stop, and say which to `error` subscribers. */
+  #unsupportedProtocol(supported: readonly string[]): void {
+    const text = `the hub speaks ${supported.join(", ") || "no version named"}, this client ${SUBPROTOCOL}; not reconnecting`;
+    this.#logger.error(`notifyhub: ${text}`);
+    this.#supportedProtocols = supported;
+    this.#stop(null, StopReason.UNSUPPORTED_PROTOCOL);
+    this.#dispatch(this.#localError(StopReason.UNSUPPORTED_PROTOCOL, text, { supported: [...supported], offered: [SUBPROTOCOL] }));
   }
 
   /**

@@ -495,7 +495,7 @@ describe("refused handshakes", () => {
     await connected(h, getToken);
     FakeWebSocket.last.refuseHandshake();
     await settle();
-    expect(h.fetch).toHaveBeenCalledWith("http://hub.test/api/v1/ws/auth-check", {
+    expect(h.fetch).toHaveBeenCalledWith("http://hub.test/api/v1/ws/auth-check?protocols=notifyhub.v1", {
       method: "GET",
       headers: { Authorization: "Bearer bad-1" },
     });
@@ -590,6 +590,33 @@ describe("refused handshakes", () => {
     expect(h.fetch).toHaveBeenCalledTimes(3);
     expect(FakeWebSocket.instances).toHaveLength(4);
     expect(h.client.state).toBe("reconnecting");
+  });
+
+  it("stops as unsupported_protocol when the hub speaks another version, and says which", async () => {
+    // A tab of an older build stops quietly instead of hammering a hub it cannot talk to.
+    const h = harness();
+    const supported = ["notifyhub.v2"];
+    h.fetch.mockResolvedValue({
+      status: 400,
+      json: async () => ({ error: "unsupported_subprotocol", detail: "this hub speaks 'notifyhub.v2'", supported }),
+    });
+    const errors: PayloadOf<"error">[] = [];
+    h.client.subscribe("error", (payload) => errors.push(payload));
+    await connected(h);
+    FakeWebSocket.last.refuseHandshake();
+    await settle();
+    expect(h.changes.at(-1)).toEqual({ previous: "reconnecting", current: "closed", code: null, reason: "unsupported_protocol" });
+    expect(h.client.supportedProtocols).toEqual(supported);
+    expect(errors).toEqual([
+      {
+        code: "internal",
+        message: "the hub speaks notifyhub.v2, this client notifyhub.v1; not reconnecting",
+        details: { supported, offered: ["notifyhub.v1"], local: true, reason: "unsupported_protocol" },
+      },
+    ]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("retries without asking when there is no fetch", async () => {
