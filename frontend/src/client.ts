@@ -76,6 +76,7 @@ import {
   type AnyMessageHandler,
   type ClientFrame,
   type ConnectionEstablishedPayload,
+  type ErrorCode,
   type LocalErrorMessage,
   type MessageHandler,
   type ServerMessage,
@@ -94,6 +95,8 @@ export class NotifyhubClient {
   readonly #stateListeners = new Set<StateListener>();
   readonly #handlers = new Map<string, Set<StoredHandler>>();
   readonly #allHandlers = new Set<AnyMessageHandler>();
+  /** Message types from a newer hub already logged, so each is logged once. */
+  readonly #unknownTypes = new Set<string>();
 
   #getToken: (() => Promise<string>) | undefined;
   /** The token of the latest socket, for the auth-check. */
@@ -339,25 +342,60 @@ export class NotifyhubClient {
   #receive(data: unknown): void {
     this.#heartbeat?.frameReceived(); // any frame, even a bad one, shows the link is alive
     const parsed = parseFrame(data, this.#option("validateFrames"));
-    if (!parsed.ok) {
-      this.#logger.warn(`notifyhub: skipped a frame (${parsed.error})`, data);
-      return;
+    switch (parsed.kind) {
+      case "invalid":
+        this.#invalidFrame(parsed.error, data);
+        return;
+      case "unknown_type":
+        this.#unknownType(parsed.type);
+        this.#inStream(parsed.type, parsed.seq, parsed.id, () => {});
+        return;
+      case "message": {
+        const message = parsed.message;
+        if (message.type === "connection_established") this.#established(message.payload);
+        if (message.type === "read_receipt") this.#readReceipt(message.payload.read_seq);
+        this.#inStream(message.type, "seq" in message ? message.seq : undefined, message.id, () => this.#dispatch(message));
+        return;
+      }
     }
-    const message = parsed.message;
-    if (message.type === "connection_established") this.#established(message.payload);
-    if (message.type === "read_receipt") this.#readReceipt(message.payload.read_seq);
-    const seq = "seq" in message ? message.seq : undefined;
+  }
+
+  /**
+   * Hand a message over (`handOver`) unless its `seq` was handled already, keeping the place in
+   * the stream and the read state; then acknowledge it (with `ack: "auto"`): only once the app has
+   * had it.
+   */
+  #inStream(type: string, seq: number | undefined, id: string | undefined, handOver: () => void): void {
     if (seq !== undefined) {
-      if (!this.#accept(message.type, seq, message.id)) return;
+      if (!this.#accept(type, seq, id)) return;
       this.#readState.update((state) => readStateWith(state, { lastSeq: seq }));
     }
-    this.#dispatch(message);
-    // After the handlers: a message is acknowledged only once the app has had it.
+    handOver();
     if (seq !== undefined && this.#option("ack") === "auto") this.#acks.advance(seq);
   }
 
+  /**
+   * A frame that is not a message, or (with `validateFrames`) breaks its schema: logged and
+   * dropped; with `validateFrames`, also reported to `error` subscribers, never thrown.
+   */
+  #invalidFrame(error: string, data: unknown): void {
+    this.#logger.warn(`notifyhub: skipped a frame (${error})`, data);
+    if (!this.#option("validateFrames")) return;
+    this.#dispatch(this.#localError("invalid_frame", `skipped a frame: ${error}`, { error }, "invalid_message"));
+  }
+
+  /**
+   * A type from a newer protocol version: ignored (no handler can be typed for it), logged once
+   * per type, and still counted and acknowledged when it has a `seq`, so it is not replayed.
+   */
+  #unknownType(type: string): void {
+    if (this.#unknownTypes.has(type)) return;
+    this.#unknownTypes.add(type);
+    this.#logger.warn(`notifyhub: ignoring messages of type "${type}", which this client does not know (a newer hub?)`);
+  }
+
   /** Whether the message numbered `seq` goes to the handlers (see streamPosition.ts); moves the position. */
-  #accept(type: string, seq: number, id: string): boolean {
+  #accept(type: string, seq: number, id: string | undefined): boolean {
     const position = this.#position;
     if (position === undefined) return true; // before any connection_established: cannot judge
     const verdict = classifySeq(position, seq);
@@ -576,12 +614,17 @@ export class NotifyhubClient {
     }
   }
 
-  #localError(reason: string, text: string, details: Record<string, unknown>): LocalErrorMessage {
+  #localError(
+    reason: string,
+    text: string,
+    details: Record<string, unknown>,
+    code: ErrorCode = "internal",
+  ): LocalErrorMessage {
     return {
       type: "error",
       id: localId(),
       timestamp: new Date(this.#clock.now()).toISOString(),
-      payload: { code: "internal", message: text, details: { ...details, local: true, reason } },
+      payload: { code, message: text, details: { ...details, local: true, reason } },
     };
   }
 
