@@ -85,3 +85,17 @@ describe("parseFrame", () => {
     expect(parseFrame(JSON.stringify(established()), true).kind).toBe("message");
   });
 });
+
+describe("the fake WebSocket's contract check", () => {
+  it("refuses a frame the ClientFrame schema does not allow", async () => {
+    // The unit tests would let a client bug through if the check accepted anything.
+    const { FakeWebSocket } = await import("../support/fakeWebSocket.js");
+    const socket = new FakeWebSocket("ws://hub.test/api/v1/ws");
+    socket.open();
+    socket.send(JSON.stringify({ type: "ack", seq: 3 }));
+    expect(() => socket.send(JSON.stringify({ type: "ack", seq: 0 }))).toThrow(/schema refuses/);
+    expect(() => socket.send(JSON.stringify({ type: "ping", extra: true }))).toThrow(/schema refuses/);
+    expect(() => socket.send(JSON.stringify({ type: "subscribe" }))).toThrow(/schema refuses/);
+    expect(socket.sentFrames).toEqual([{ type: "ack", seq: 3 }]);
+  });
+});
