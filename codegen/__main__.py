@@ -15,6 +15,7 @@ from .asyncapi import generate_asyncapi
 from .python import generate_python
 from .schemas import load_protocol
 from .typescript import generate_typescript
+from .validators import generate_validators
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = PROJECT_ROOT / "schemas"
@@ -27,6 +28,7 @@ def generate(out_dir: Path) -> None:
     version = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
     generate_python(protocol, out_dir / "python", PROJECT_ROOT)
     generate_typescript(protocol, out_dir / "typescript", PROJECT_ROOT)
+    generate_validators(protocol, out_dir / "typescript", PROJECT_ROOT)
     generate_asyncapi(protocol, out_dir / "asyncapi", version)
 
 

@@ -1,6 +1,6 @@
 """Who may open a WebSocket, and how an accepted one goes live.
 
-`admit` decides before the upgrade (origin, token, subprotocol, `since`, the per-user limit) and
+`admit` decides before the upgrade (`since`, origin, subprotocol, token, the per-user limit) and
 registers the connection, with no I/O. `go_live` runs after the 101: it attaches the connection to
 the backend, queues `connection_established` and the replay, and hands the socket to the hub.
 `Admission` is the server's upgrade gate: it serves the handshake without ASGI using both.
@@ -21,7 +21,7 @@ from .answers import Answer, refusal
 from .auth import TokenVerifier, extract_token
 from .backends.base import BackendUnavailableError, Replay, Since
 from .connection import Connection, Socket
-from .errors import AuthenticationError, ConnectionLimitError
+from .errors import AuthenticationError, ConnectionLimitError, NotifyhubError
 from .hub import Hub, try_again_later_reason
 from .messages import encode
 from .reader import ClientReader
@@ -31,9 +31,22 @@ logger = logging.getLogger(__name__)
 
 WEBSOCKET_PATH = "/api/v1/ws"
 
+SUPPORTED_SUBPROTOCOLS = (SUBPROTOCOL,)
+"""The protocol versions this hub speaks, from the generated SUBPROTOCOL; told to a client offering none."""
+
 
 def _origin_allowed(origin: str | None, allowed: list[str]) -> bool:
     return origin is None or "*" in allowed or origin in allowed
+
+
+def version_refusal(offered: list[str]) -> Answer | None:
+    """400 `unsupported_subprotocol` naming the versions the hub speaks, when subprotocols were
+    offered but none of them is one; None when the offer is fine (or empty: no subprotocol at all)."""
+    if not offered or any(version in offered for version in SUPPORTED_SUBPROTOCOLS):
+        return None
+    speaks = ", ".join(f"'{version}'" for version in SUPPORTED_SUBPROTOCOLS)
+    return Answer.refusing(NotifyhubError(RefusalReason.UNSUPPORTED_SUBPROTOCOL, f"this hub speaks {speaks}"),
+                           supported=list(SUPPORTED_SUBPROTOCOLS))
 
 
 def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: Mapping[str, str],
@@ -51,14 +64,16 @@ def admit(hub: Hub, verifier: TokenVerifier, query: Mapping[str, str], headers: 
     if not _origin_allowed(headers.get("origin"), settings.allowed_origins):
         errors.labels(reason=RefusalReason.ORIGIN_NOT_ALLOWED).inc()
         return refusal(RefusalReason.ORIGIN_NOT_ALLOWED, "this origin may not connect")
+    # Before the token: a client of another version learns that, whatever its token (it cannot
+    # cure it by fetching a new one).
+    if (unsupported := version_refusal(offered)) is not None:
+        errors.labels(reason=RefusalReason.UNSUPPORTED_SUBPROTOCOL).inc()
+        return unsupported
     try:
         identity = verifier.verify(extract_token(headers, query, offered))
     except AuthenticationError as exc:
         errors.labels(reason=exc.reason).inc()
         return Answer.refusing(exc)
-    if offered and SUBPROTOCOL not in offered:
-        errors.labels(reason=RefusalReason.UNSUPPORTED_SUBPROTOCOL).inc()
-        return refusal(RefusalReason.UNSUPPORTED_SUBPROTOCOL, f"offer '{SUBPROTOCOL}'")
     if socket is None:
         logger.error("WebSocket served without notifyhub's protocol class; run `notifyhub serve`")
         return refusal(RefusalReason.UNSUPPORTED_SERVER, "served without notifyhub's server")

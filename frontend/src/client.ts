@@ -7,7 +7,8 @@
  *                                          v
  *                     reconnecting (backoff; then a new socket; stays here until open)
  *
- *   any state ──disconnect(), a "stop" close code, the token refused (twice, or past maxReconnectAttempts)──> closed
+ *   any state ──disconnect(), a "stop" close code, the token refused (twice, or past maxReconnectAttempts),
+ *               a hub that speaks none of the client's protocol versions──> closed
  *   closed ──connect()──> connecting
  *
  * `open` means the hub confirmed the connection with `connection_established`, not merely that
@@ -75,6 +76,7 @@ import {
   type AnyMessageHandler,
   type ClientFrame,
   type ConnectionEstablishedPayload,
+  type ErrorCode,
   type LocalErrorMessage,
   type MessageHandler,
   type ServerMessage,
@@ -93,6 +95,8 @@ export class NotifyhubClient {
   readonly #stateListeners = new Set<StateListener>();
   readonly #handlers = new Map<string, Set<StoredHandler>>();
   readonly #allHandlers = new Set<AnyMessageHandler>();
+  /** Message types from a newer hub already logged, so each is logged once. */
+  readonly #unknownTypes = new Set<string>();
 
   #getToken: (() => Promise<string>) | undefined;
   /** The token of the latest socket, for the auth-check. */
@@ -105,6 +109,8 @@ export class NotifyhubClient {
   #refusals = 0;
   /** Before this time (clock ms) the hub asked not to be tried again (`retry_after`); 0 when it did not. */
   #notBefore = 0;
+  /** The versions the hub said it speaks, when it refused this client's (`unsupported_protocol`). */
+  #supportedProtocols: readonly string[] | undefined;
   /** The last message handed to handlers; survives reconnects (and `disconnect()`, for the next `connect()`). */
   #position: StreamPosition | undefined;
   readonly #readState: ReadStateStore;
@@ -141,6 +147,15 @@ export class NotifyhubClient {
   /** The current state. */
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /**
+   * The protocol versions the hub speaks, once it refused every version this client offers
+   * (the client then stopped in `closed` with reason `unsupported_protocol`: a new build of the
+   * app is needed); undefined otherwise.
+   */
+  get supportedProtocols(): readonly string[] | undefined {
+    return this.#supportedProtocols;
   }
 
   /** Listen to state changes; returns the function that stops listening. */
@@ -190,6 +205,7 @@ export class NotifyhubClient {
     this.#attempts = 0;
     this.#refusals = 0;
     this.#notBefore = 0;
+    this.#supportedProtocols = undefined;
     this.#watchEnvironment();
     this.#setState("connecting", null, "");
     void this.#openSocket();
@@ -326,25 +342,60 @@ export class NotifyhubClient {
   #receive(data: unknown): void {
     this.#heartbeat?.frameReceived(); // any frame, even a bad one, shows the link is alive
     const parsed = parseFrame(data, this.#option("validateFrames"));
-    if (!parsed.ok) {
-      this.#logger.warn(`notifyhub: skipped a frame (${parsed.error})`, data);
-      return;
+    switch (parsed.kind) {
+      case "invalid":
+        this.#invalidFrame(parsed.error, data);
+        return;
+      case "unknown_type":
+        this.#unknownType(parsed.type);
+        this.#inStream(parsed.type, parsed.seq, parsed.id, () => {});
+        return;
+      case "message": {
+        const message = parsed.message;
+        if (message.type === "connection_established") this.#established(message.payload);
+        if (message.type === "read_receipt") this.#readReceipt(message.payload.read_seq);
+        this.#inStream(message.type, "seq" in message ? message.seq : undefined, message.id, () => this.#dispatch(message));
+        return;
+      }
     }
-    const message = parsed.message;
-    if (message.type === "connection_established") this.#established(message.payload);
-    if (message.type === "read_receipt") this.#readReceipt(message.payload.read_seq);
-    const seq = "seq" in message ? message.seq : undefined;
+  }
+
+  /**
+   * Hand a message over (`handOver`) unless its `seq` was handled already, keeping the place in
+   * the stream and the read state; then acknowledge it (with `ack: "auto"`): only once the app has
+   * had it.
+   */
+  #inStream(type: string, seq: number | undefined, id: string | undefined, handOver: () => void): void {
     if (seq !== undefined) {
-      if (!this.#accept(message.type, seq, message.id)) return;
+      if (!this.#accept(type, seq, id)) return;
       this.#readState.update((state) => readStateWith(state, { lastSeq: seq }));
     }
-    this.#dispatch(message);
-    // After the handlers: a message is acknowledged only once the app has had it.
+    handOver();
     if (seq !== undefined && this.#option("ack") === "auto") this.#acks.advance(seq);
   }
 
+  /**
+   * A frame that is not a message, or (with `validateFrames`) breaks its schema: logged and
+   * dropped; with `validateFrames`, also reported to `error` subscribers, never thrown.
+   */
+  #invalidFrame(error: string, data: unknown): void {
+    this.#logger.warn(`notifyhub: skipped a frame (${error})`, data);
+    if (!this.#option("validateFrames")) return;
+    this.#dispatch(this.#localError("invalid_frame", `skipped a frame: ${error}`, { error }, "invalid_message"));
+  }
+
+  /**
+   * A type from a newer protocol version: ignored (no handler can be typed for it), logged once
+   * per type, and still counted and acknowledged when it has a `seq`, so it is not replayed.
+   */
+  #unknownType(type: string): void {
+    if (this.#unknownTypes.has(type)) return;
+    this.#unknownTypes.add(type);
+    this.#logger.warn(`notifyhub: ignoring messages of type "${type}", which this client does not know (a newer hub?)`);
+  }
+
   /** Whether the message numbered `seq` goes to the handlers (see streamPosition.ts); moves the position. */
-  #accept(type: string, seq: number, id: string): boolean {
+  #accept(type: string, seq: number, id: string | undefined): boolean {
     const position = this.#position;
     if (position === undefined) return true; // before any connection_established: cannot judge
     const verdict = classifySeq(position, seq);
@@ -446,16 +497,17 @@ export class NotifyhubClient {
   }
 
   /**
-   * The handshake failed; ask the auth-check whether the token is the problem
-   * (`decideAfterAuthCheck`): a 401 allows one more attempt, with a token from a fresh `getToken`
-   * call, and stops the client in `closed: unauthorized` when that one is refused too. Any other
+   * The handshake failed; ask the auth-check whether the protocol version or the token is the
+   * problem (`decideAfterAuthCheck`): another version stops the client in
+   * `closed: unsupported_protocol`; a 401 allows one more attempt, with a token from a fresh
+   * `getToken` call, and stops the client in `closed: unauthorized` when that one is refused too. Any other
    * answer (the token is fine, or the hub cannot be asked): a transient failure, retried with
    * backoff for as long as it takes.
    */
   async #checkAuthThenReconnect(code: number, reason: string): Promise<void> {
     const generation = this.#generation;
     const { fetch, url } = this.#authCheck()!;
-    const result = await checkAuth(fetch, url, this.#lastToken);
+    const { result, supported } = await checkAuth(fetch, url, this.#lastToken, [SUBPROTOCOL]);
     if (generation !== this.#generation) return;
     if (result === "unauthorized") this.#refusals += 1;
     const max = this.#option("maxReconnectAttempts");
@@ -465,6 +517,10 @@ export class NotifyhubClient {
         this.#reconnect(code, decision.refused ? StopReason.UNAUTHORIZED : reason);
         return;
       case "stop":
+        if (decision.reason === StopReason.UNSUPPORTED_PROTOCOL) {
+          this.#unsupportedProtocol(supported);
+          return;
+        }
         this.#stop(CloseCode.UNAUTHORIZED, decision.reason);
         if (decision.reason === StopReason.RECONNECT_ATTEMPTS_EXHAUSTED) {
           this.#dispatch(this.#localError(decision.reason,
@@ -472,6 +528,15 @@ export class NotifyhubClient {
         }
         return;
     }
+  }
+
+  /** The hub speaks other versions than this client: stop, and say which to `error` subscribers. */
+  #unsupportedProtocol(supported: readonly string[]): void {
+    const text = `the hub speaks ${supported.join(", ") || "no version named"}, this client ${SUBPROTOCOL}; not reconnecting`;
+    this.#logger.error(`notifyhub: ${text}`);
+    this.#supportedProtocols = supported;
+    this.#stop(null, StopReason.UNSUPPORTED_PROTOCOL);
+    this.#dispatch(this.#localError(StopReason.UNSUPPORTED_PROTOCOL, text, { supported: [...supported], offered: [SUBPROTOCOL] }));
   }
 
   /**
@@ -549,12 +614,17 @@ export class NotifyhubClient {
     }
   }
 
-  #localError(reason: string, text: string, details: Record<string, unknown>): LocalErrorMessage {
+  #localError(
+    reason: string,
+    text: string,
+    details: Record<string, unknown>,
+    code: ErrorCode = "internal",
+  ): LocalErrorMessage {
     return {
       type: "error",
       id: localId(),
       timestamp: new Date(this.#clock.now()).toISOString(),
-      payload: { code: "internal", message: text, details: { ...details, local: true, reason } },
+      payload: { code, message: text, details: { ...details, local: true, reason } },
     };
   }
 

@@ -8,7 +8,7 @@
  *   reconnects for as long as it takes, with capped, fully jittered backoff. A storm never leaves
  *   a browser disconnected for good.
  * - **refusals that more attempts cannot cure** (the hub's "do not come back" close codes, the
- *   auth-check refusing the token): the client stops. Only these count toward
+ *   auth-check refusing the token or the protocol version): the client stops. Only these count toward
  *   `maxReconnectAttempts`.
  */
 import type { AuthCheckResult } from "./authCheck.js";
@@ -22,6 +22,8 @@ export const StopReason = {
   UNAUTHORIZED: "unauthorized",
   /** More refusals in a row than `maxReconnectAttempts` allows. */
   RECONNECT_ATTEMPTS_EXHAUSTED: "reconnect_attempts_exhausted",
+  /** The hub speaks none of the protocol versions this client offers (`client.supportedProtocols` says which it does). */
+  UNSUPPORTED_PROTOCOL: "unsupported_protocol",
 } as const;
 export type StopReason = (typeof StopReason)[keyof typeof StopReason];
 
@@ -92,7 +94,8 @@ export function decideAfterClose(
  * Decide what follows the auth-check's answer after a handshake that never opened.
  *
  * "authorized" or "unknown" (the hub is down, overloaded, unreachable): a transient failure,
- * reconnect. "unauthorized": a refusal. The first one earns one more attempt, with a fresh token
+ * reconnect. "unsupported_protocol": the hub speaks another version; no attempt can cure that
+ * (only a new build of the app), so stop at once, without counting. "unauthorized": a refusal. The first one earns one more attempt, with a fresh token
  * from `getToken` (an expired token is cured that way); a second in a row stops the client as
  * `unauthorized`, and any refusal beyond `maxReconnectAttempts` stops it as
  * `reconnect_attempts_exhausted`.
@@ -105,6 +108,7 @@ export function decideAfterAuthCheck(
   refusals: number,
   maxReconnectAttempts: number,
 ): AuthCheckDecision {
+  if (result === "unsupported_protocol") return { action: "stop", reason: StopReason.UNSUPPORTED_PROTOCOL };
   if (result !== "unauthorized") return { action: "reconnect", refused: false };
   if (refusals > maxReconnectAttempts) return { action: "stop", reason: StopReason.RECONNECT_ATTEMPTS_EXHAUSTED };
   if (refusals > 1) return { action: "stop", reason: StopReason.UNAUTHORIZED };

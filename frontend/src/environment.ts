@@ -50,7 +50,7 @@ export const globalClock: Clock = {
 export type FetchLike = (
   url: string,
   init: { method: "GET"; headers: Record<string, string> },
-) => Promise<{ readonly status: number }>;
+) => Promise<{ readonly status: number; json?(): Promise<unknown> }>;
 
 /** Fires `online` (the browser's `window`). */
 export interface EventTargetLike {

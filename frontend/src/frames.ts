@@ -1,9 +1,16 @@
 /** Reading the hub's frames: plain functions, no socket. */
-import { isServerMessageType, type ServerMessage } from "./types.js";
+import { SERVER_MESSAGE_VALIDATORS, isServerMessageType, type ServerMessage } from "./types.js";
 
 export type ParsedFrame =
-  | { readonly ok: true; readonly message: ServerMessage }
-  | { readonly ok: false; readonly error: string };
+  /** A message of a type this client knows. */
+  | { readonly kind: "message"; readonly message: ServerMessage }
+  /**
+   * A message of a type this client does not know (a newer hub's): handed to no handler, but its
+   * `seq`, when it has one, still counts in the user's stream.
+   */
+  | { readonly kind: "unknown_type"; readonly type: string; readonly seq?: number; readonly id?: string }
+  /** Not a message: why, for the log and the error path. */
+  | { readonly kind: "invalid"; readonly error: string };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -12,40 +19,62 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * Parse one text frame into a message.
  *
- * Always checked: the frame is a JSON object with a string `type`. With `validate` (for
- * development; off by default) also the envelope every server message has: a known `type`,
- * string `id` and `timestamp`, an object `payload`, and an integer `seq` when present. Payload
- * fields are not checked here: the hub validates every message against the schema before
- * sending it, and the contract tests prove that.
+ * Always checked: the frame is a JSON object with a string `type`. Forward compatible: a `type`
+ * this client does not know is `unknown_type`, not an error, and fields it does not know are
+ * kept and ignored, so a hub that adds a type or an optional field breaks no deployed client.
  *
- * A frame of a `type` this client does not know (from a newer hub) passes when `validate` is off;
- * only `subscribeAll` handlers can receive it.
+ * With `validate` (for development; off by default) a known type's frame is checked whole
+ * (envelope and payload) by the validators generated from `schemas/`, and an unknown type's
+ * envelope (`id`, `timestamp`, `payload`, `seq`) is checked. Off, the frame is trusted like any
+ * JSON the app fetches: the hub validates every message before sending it, and the contract tests
+ * prove that.
  */
 export function parseFrame(data: unknown, validate: boolean): ParsedFrame {
-  if (typeof data !== "string") return { ok: false, error: "not a text frame" };
+  if (typeof data !== "string") return invalid("not a text frame");
   let value: unknown;
   try {
     value = JSON.parse(data);
   } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+    return invalid(`not JSON: ${(error as Error).message}`);
   }
-  if (!isObject(value) || typeof value.type !== "string") {
-    return { ok: false, error: "not an object with a string `type`" };
+  if (!isObject(value) || typeof value.type !== "string") return invalid("not an object with a string `type`");
+  const type = value.type;
+  if (!isServerMessageType(type)) {
+    const problem = validate ? envelopeProblem(value) : undefined;
+    if (problem !== undefined) return invalid(`${type}: ${problem}`);
+    return {
+      kind: "unknown_type",
+      type,
+      ...(Number.isSafeInteger(value.seq) ? { seq: value.seq as number } : {}),
+      ...(typeof value.id === "string" ? { id: value.id } : {}),
+    };
   }
   if (validate) {
-    const problem = envelopeProblem(value);
-    if (problem !== undefined) return { ok: false, error: problem };
+    const problem = schemaProblem(type, value);
+    if (problem !== undefined) return invalid(`${type}: ${problem}`);
   }
-  // Trusted from here on, like any JSON the app fetches: the hub sends schema-valid messages.
-  return { ok: true, message: value as unknown as ServerMessage };
+  return { kind: "message", message: value as unknown as ServerMessage };
 }
 
+function invalid(error: string): ParsedFrame {
+  return { kind: "invalid", error };
+}
+
+/** The first way `value` breaks its type's schema, as `<JSON pointer> <what>`; undefined when valid. */
+function schemaProblem(type: string, value: unknown): string | undefined {
+  const validator = SERVER_MESSAGE_VALIDATORS[type];
+  if (validator === undefined || validator(value)) return undefined;
+  const error = validator.errors?.[0];
+  if (error === undefined) return "does not match its schema";
+  const extra = error.keyword === "additionalProperties" ? ` (${String(error.params.additionalProperty)})` : "";
+  return `${error.instancePath || "/"} ${error.message ?? error.keyword}${extra}`;
+}
+
+/** What every message of every version has. */
 function envelopeProblem(value: Record<string, unknown>): string | undefined {
-  const type = value.type as string;
-  if (!isServerMessageType(type)) return `unknown type ${JSON.stringify(type)}`;
-  if (typeof value.id !== "string") return `${type}: \`id\` is not a string`;
-  if (typeof value.timestamp !== "string") return `${type}: \`timestamp\` is not a string`;
-  if (!isObject(value.payload)) return `${type}: \`payload\` is not an object`;
-  if ("seq" in value && !Number.isInteger(value.seq)) return `${type}: \`seq\` is not an integer`;
+  if (typeof value.id !== "string") return "`id` is not a string";
+  if (typeof value.timestamp !== "string") return "`timestamp` is not a string";
+  if (!isObject(value.payload)) return "`payload` is not an object";
+  if ("seq" in value && !Number.isSafeInteger(value.seq)) return "`seq` is not an integer";
   return undefined;
 }

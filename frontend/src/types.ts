@@ -15,6 +15,12 @@ import {
 } from "../../generated/typescript/index.js";
 
 export * from "../../generated/typescript/index.js";
+export {
+  CLIENT_FRAME_VALIDATORS,
+  SERVER_MESSAGE_VALIDATORS,
+  type FrameValidator,
+  type ValidationError,
+} from "../../generated/typescript/validators.js";
 
 /** The message whose `type` is T. */
 export type MessageOf<T extends ServerMessageType> = ServerMessageMap[T];

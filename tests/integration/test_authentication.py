@@ -15,6 +15,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from notifyhub.auth import issue_token
+from notifyhub_protocol import SUBPROTOCOL
 from tests.support.hubs import JWT_SECRET, SERVICE_KEY, Client, RunningHub, hub_settings, serve_subprocess
 
 
@@ -135,6 +136,54 @@ async def test_auth_check_accepts_a_good_token(hub: RunningHub) -> None:
     assert (await hub.get("/api/v1/ws/auth-check", key=None, params={"token": token})).status_code == 204
     headers = {"Authorization": f"Bearer {token}"}
     assert (await hub.get("/api/v1/ws/auth-check", key=None, headers=headers)).status_code == 204
+
+
+OTHER_VERSIONS = {
+    "older_only": ["notifyhub.v0"],
+    "newer_only": ["notifyhub.v2"],
+    "two_others": ["notifyhub.v0", "notifyhub.v2"],
+}
+
+
+@pytest.mark.parametrize("offered", OTHER_VERSIONS.values(), ids=OTHER_VERSIONS.keys())
+async def test_other_protocol_versions_get_400_naming_the_supported_ones(hub: RunningHub,
+                                                                       offered: list[str]) -> None:
+    """A client of another protocol version is told, before the upgrade, which versions the hub speaks."""
+    status, body = await refusal(hub.ws_url, subprotocols=[*offered, f"bearer.{hub.token()}"])
+    assert (status, body["error"], body["supported"]) == (400, "unsupported_subprotocol", [SUBPROTOCOL])
+    assert SUBPROTOCOL in body["detail"]
+
+
+async def test_other_protocol_version_is_named_before_a_bad_token(hub: RunningHub) -> None:
+    """A client of another version with an expired token learns of the version (a new token would not help)."""
+    expired = sign(valid_claims(exp=int(time.time()) - 60))
+    status, body = await refusal(f"{hub.ws_url}?token={expired}", subprotocols=["notifyhub.v2"])
+    assert (status, body["error"]) == (400, "unsupported_subprotocol")
+
+
+async def test_auth_check_names_the_supported_versions(hub: RunningHub) -> None:
+    """auth-check, given the offered protocols, gives a browser the same 400 as the handshake."""
+    auth = {"Authorization": f"Bearer {hub.token()}"}
+    asked = [dict(params={"protocols": "notifyhub.v2"}, headers=auth),
+             dict(params={"protocols": "notifyhub.v0,notifyhub.v2"}, headers=auth),
+             dict(headers={**auth, "Sec-WebSocket-Protocol": "notifyhub.v2"}),
+             dict(params={"protocols": "notifyhub.v2", "token": "not-a-jwt"})]
+    for ask in asked:
+        response = await hub.get("/api/v1/ws/auth-check", key=None, **ask)
+        assert response.status_code == 400, ask
+        assert response.json() == {"error": "unsupported_subprotocol", "detail": f"this hub speaks '{SUBPROTOCOL}'",
+                                   "supported": [SUBPROTOCOL]}
+
+
+async def test_auth_check_accepts_the_version_it_speaks(hub: RunningHub) -> None:
+    """A token offered with the hub's own version gets 204, by query or by header; a bearer offer is a token."""
+    token = hub.token()
+    auth = {"Authorization": f"Bearer {token}"}
+    ok = [dict(params={"protocols": SUBPROTOCOL}, headers=auth),
+          dict(params={"protocols": f"notifyhub.v0,{SUBPROTOCOL}"}, headers=auth),
+          dict(headers={"Sec-WebSocket-Protocol": f"{SUBPROTOCOL}, bearer.{token}"})]
+    for ask in ok:
+        assert (await hub.get("/api/v1/ws/auth-check", key=None, **ask)).status_code == 204, ask
 
 
 async def test_connection_over_the_per_user_limit_gets_429(start_hub) -> None:

@@ -81,7 +81,8 @@ async def test_handshake_refusals_are_the_same_on_both_paths(start_hub, path: st
         got_status, headers, body = await handshake(url, **options)
         assert (got_status, body["error"]) == (status, reason), url
         assert headers["content-type"] == "application/json" and headers["connection"] == "close"
-        assert set(body) == {"error", "detail"}
+        assert set(body) == ({"error", "detail", "supported"} if reason == "unsupported_subprotocol"
+                             else {"error", "detail"})
     await hub.connect(user_id)
     status, _, body = await handshake(f"{hub.ws_url}?token={token}")
     assert (status, body["error"]) == (429, "too_many_connections")

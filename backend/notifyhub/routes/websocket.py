@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 from notifyhub_protocol import SUBPROTOCOL
 
-from ..admission import WEBSOCKET_PATH, admit, go_live
+from ..admission import WEBSOCKET_PATH, admit, go_live, version_refusal
 from ..answers import Answer
 from ..auth import extract_token
 from ..connection import SOCKET_EXTENSION
@@ -23,11 +23,24 @@ def _response(answer: Answer) -> JSONResponse:
     return JSONResponse(answer.body, status_code=answer.status)
 
 
-@router.get("/api/v1/ws/auth-check", status_code=204, responses={401: {"description": "Token refused"}})
+def offered_protocols(request: Request) -> list[str]:
+    """The subprotocols a client would offer, from `?protocols=` (a browser's fetch may not send
+    `Sec-WebSocket-Protocol`) and from `Sec-WebSocket-Protocol` headers; each comma-separated."""
+    values = [*request.query_params.getlist("protocols"), *request.headers.getlist("sec-websocket-protocol")]
+    return [offer.strip() for value in values for offer in value.split(",") if offer.strip()]
+
+
+@router.get("/api/v1/ws/auth-check", status_code=204,
+            responses={400: {"description": "Several tokens, or no protocol version the hub speaks"},
+                       401: {"description": "Token refused"}})
 async def auth_check(request: Request) -> Response:
-    """Apply the WebSocket's token rules; a browser cannot read the status of a refused handshake."""
+    """Apply the WebSocket's version and token rules; a browser cannot read the status of a
+    refused handshake."""
+    offered = offered_protocols(request)
+    if (unsupported := version_refusal(offered)) is not None:
+        return _response(unsupported)
     try:
-        request.app.state.verifier.verify(extract_token(request.headers, request.query_params, ()))
+        request.app.state.verifier.verify(extract_token(request.headers, request.query_params, offered))
     except AuthenticationError as exc:
         return _response(Answer.refusing(exc))
     return Response(status_code=204)

@@ -1,9 +1,11 @@
 /**
  * A WebSocket stand-in the tests drive by hand: each instance records what the client sent, and
- * the test plays the hub (`open`, `receive`, `serverClose`, `refuseHandshake`).
+ * the test plays the hub (`open`, `receive`, `serverClose`, `refuseHandshake`). Every frame the
+ * client sends is checked against the `ClientFrame` schema: one the hub would refuse throws.
  */
 import type { CloseEventLike, MessageEventLike, WebSocketLike } from "../../src/environment.js";
 import type { ServerMessage } from "../../src/types.js";
+import { clientFrameProblem } from "./clientFrameSchema.js";
 
 type Listener = (event: never) => void;
 
@@ -58,6 +60,8 @@ export class FakeWebSocket implements WebSocketLike {
 
   send(data: string): void {
     if (this.readyState !== FakeWebSocket.OPEN) throw new Error("send() on a socket that is not open");
+    const problem = clientFrameProblem(data);
+    if (problem !== undefined) throw new Error(`the client sent a frame its schema refuses: ${data}: ${problem}`);
     this.sent.push(data);
   }
 

@@ -20,7 +20,7 @@ export function message<T extends ServerMessageType>(
 export function established(overrides: Partial<ConnectionEstablishedPayload> = {}): MessageOf<"connection_established"> {
   return message("connection_established", {
     connection_id: "c0000000-0000-4000-8000-000000000001",
-    user_id: "u0000000-0000-4000-8000-000000000001",
+    user_id: "a0000000-0000-4000-8000-000000000001",
     server_time: "2026-11-28T19:34:26Z",
     ping_interval_seconds: 54,
     idle_timeout_seconds: 60,

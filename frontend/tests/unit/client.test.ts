@@ -151,15 +151,71 @@ describe("receiving", () => {
     expect(h.logger.warn.mock.calls[0]?.[0]).toMatch(/skipped a frame \(not JSON/);
   });
 
-  it("drops envelopes that fail validation when validateFrames is on", async () => {
-    // In development, a malformed frame is reported instead of reaching a handler.
+  it("drops a frame that breaks its schema under validateFrames, and reports it to error subscribers", async () => {
+    // In development, a hub bug deep in a payload is reported, never thrown into the app nor handed over.
     const h = await connected(harness({ validateFrames: true }));
     const handler = vi.fn();
-    h.client.subscribeAll(handler);
+    const errors: PayloadOf<"error">[] = [];
+    h.client.subscribe("notification", handler);
+    h.client.subscribe("error", (payload) => errors.push(payload));
     const socket = confirm();
-    socket.receive({ type: "notification", id: "x", timestamp: "t" });
-    expect(handler).toHaveBeenCalledOnce(); // connection_established only
-    expect(h.logger.warn.mock.calls[0]?.[0]).toMatch(/`payload` is not an object/);
+    expect(() => socket.receive(message("notification", { ...notification, level: "loud" as "info" }))).not.toThrow();
+    expect(handler).not.toHaveBeenCalled();
+    const error = "notification: /payload/level must be equal to one of the allowed values";
+    expect(errors).toEqual([
+      { code: "invalid_message", message: `skipped a frame: ${error}`, details: { error, local: true, reason: "invalid_frame" } },
+    ]);
+    expect(h.logger.warn.mock.calls[0]?.[0]).toBe(`notifyhub: skipped a frame (${error})`);
+    socket.receive(message("notification", notification));
+    expect(handler).toHaveBeenCalledOnce();
+    expect(h.client.state).toBe("open");
+  });
+});
+
+describe("forward compatibility", () => {
+  it("ignores a message type it does not know, logging it once, and the known handlers still get theirs", async () => {
+    // A hub that gained a message type breaks no tab already deployed.
+    const h = await connected();
+    const handler = vi.fn();
+    const all = vi.fn();
+    h.client.subscribe("notification", handler);
+    h.client.subscribeAll(all);
+    const socket = confirm();
+    const unknown = { type: "achievement_unlocked", id: "a1", timestamp: "2026-11-28T19:34:26Z", payload: { points: 5 } };
+    expect(() => {
+      socket.receive(unknown);
+      socket.receive(message("notification", notification));
+      socket.receive({ ...unknown, id: "a2" });
+    }).not.toThrow();
+    expect(handler).toHaveBeenCalledExactlyOnceWith(notification, expect.objectContaining({ type: "notification" }));
+    expect(all.mock.calls.map(([m]) => m.type)).toEqual(["connection_established", "notification"]);
+    expect(h.logger.warn).toHaveBeenCalledExactlyOnceWith(
+      'notifyhub: ignoring messages of type "achievement_unlocked", which this client does not know (a newer hub?)',
+    );
+    expect(h.logger.error).not.toHaveBeenCalled();
+  });
+
+  it("counts and acknowledges an unknown type's seq, so it is not replayed and the next seq is no gap", async () => {
+    // The user's stream stays whole even through types this build cannot show.
+    const h = await connected();
+    const socket = confirm();
+    socket.receive({ type: "achievement_unlocked", id: "a1", timestamp: "2026-11-28T19:34:26Z", seq: 1, payload: {} });
+    socket.receive(message("notification", notification, { seq: 2 }));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(socket.sentFrames).toContainEqual({ type: "ack", seq: 2 });
+    expect(h.client.readState).toMatchObject({ lastSeq: 2, ackedSeq: 2 });
+    expect(h.logger.warn.mock.calls.some(([line]) => /seq jumped/.test(String(line)))).toBe(false);
+  });
+
+  it.each([false, true])("hands over a known type carrying fields it does not know (validateFrames: %s only)", async (validateFrames) => {
+    // A hub that gained an optional field breaks no deployed tab; the development check names the field.
+    const h = await connected(harness({ validateFrames }));
+    const handler = vi.fn();
+    h.client.subscribe("notification", handler);
+    const newer = { ...message("notification", notification), payload: { ...notification, icon: "star" } };
+    expect(() => confirm().receive(newer)).not.toThrow();
+    expect(handler).toHaveBeenCalledTimes(validateFrames ? 0 : 1);
+    if (!validateFrames) expect(handler.mock.calls[0]?.[0]).toMatchObject(notification);
   });
 });
 
@@ -495,7 +551,7 @@ describe("refused handshakes", () => {
     await connected(h, getToken);
     FakeWebSocket.last.refuseHandshake();
     await settle();
-    expect(h.fetch).toHaveBeenCalledWith("http://hub.test/api/v1/ws/auth-check", {
+    expect(h.fetch).toHaveBeenCalledWith("http://hub.test/api/v1/ws/auth-check?protocols=notifyhub.v1", {
       method: "GET",
       headers: { Authorization: "Bearer bad-1" },
     });
@@ -590,6 +646,33 @@ describe("refused handshakes", () => {
     expect(h.fetch).toHaveBeenCalledTimes(3);
     expect(FakeWebSocket.instances).toHaveLength(4);
     expect(h.client.state).toBe("reconnecting");
+  });
+
+  it("stops as unsupported_protocol when the hub speaks another version, and says which", async () => {
+    // A tab of an older build stops quietly instead of hammering a hub it cannot talk to.
+    const h = harness();
+    const supported = ["notifyhub.v2"];
+    h.fetch.mockResolvedValue({
+      status: 400,
+      json: async () => ({ error: "unsupported_subprotocol", detail: "this hub speaks 'notifyhub.v2'", supported }),
+    });
+    const errors: PayloadOf<"error">[] = [];
+    h.client.subscribe("error", (payload) => errors.push(payload));
+    await connected(h);
+    FakeWebSocket.last.refuseHandshake();
+    await settle();
+    expect(h.changes.at(-1)).toEqual({ previous: "reconnecting", current: "closed", code: null, reason: "unsupported_protocol" });
+    expect(h.client.supportedProtocols).toEqual(supported);
+    expect(errors).toEqual([
+      {
+        code: "internal",
+        message: "the hub speaks notifyhub.v2, this client notifyhub.v1; not reconnecting",
+        details: { supported, offered: ["notifyhub.v1"], local: true, reason: "unsupported_protocol" },
+      },
+    ]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("retries without asking when there is no fetch", async () => {

@@ -103,6 +103,12 @@ describe("decideAfterAuthCheck", () => {
     expect(decideAfterAuthCheck("unauthorized", 2, Infinity)).toEqual({ action: "stop", reason: "unauthorized" });
   });
 
+  it("stops at once when the hub speaks another protocol version, whatever the counts", () => {
+    // No token or retry cures a version mismatch: only a new build of the app does.
+    expect(decideAfterAuthCheck("unsupported_protocol", 0, 5)).toEqual({ action: "stop", reason: "unsupported_protocol" });
+    expect(decideAfterAuthCheck("unsupported_protocol", 0, Infinity)).toEqual({ action: "stop", reason: "unsupported_protocol" });
+  });
+
   it("gives up once refusals exceed maxReconnectAttempts", () => {
     expect(decideAfterAuthCheck("unauthorized", 1, 0)).toEqual({ action: "stop", reason: "reconnect_attempts_exhausted" });
   });
