@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from notifyhub_protocol import REFUSAL_STATUS, RefusalReason
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import SkipJsonSchema, models_json_schema
 
 from .publishing import BatchPublishRequest, PublishRequest
 
@@ -72,18 +72,23 @@ class Refusal(BaseModel):
     detail: str
 
 
+def _optional(description: str) -> Any:
+    """A field the body may leave out (never `null`)."""
+    return Field(default=None, description=description, json_schema_extra=lambda schema: schema.pop("default"))
+
+
 class InvalidRequestRefusal(Refusal):
     """422: `invalid_message` lists each failing field; `idempotency_key_reused` has no `errors`."""
 
-    errors: list[FieldError] | None = Field(default=None, description="With `invalid_message`: each failing field.")
+    errors: list[FieldError] | SkipJsonSchema[None] = _optional("With `invalid_message`: each failing field.")
 
 
 class BatchRefusal(Refusal):
     """503 or 504 to a batch: the requests done before the backend failed."""
 
-    results: list[PublishResult] | None = Field(default=None, description="The results of the requests done.")
-    accepted: int | None = Field(default=None, ge=0, description="How many requests were done (503) or "
-                                                                 "done before the one whose outcome is unknown (504).")
+    results: list[PublishResult] = Field(description="The results of the requests done, in order.")
+    accepted: Annotated[int, Field(ge=0, description="How many requests were done: with 504, the one after "
+                                                     "them may have been sent too.")]
 
 
 class Presence(BaseModel):

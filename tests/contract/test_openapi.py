@@ -101,7 +101,7 @@ def test_publish_answers_are_typed(document, path) -> None:
     assert responses["202"]["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{result}"}
     assert set(document["components"]["schemas"]["PublishResult"]["required"]) == {"id", "type", "connections"}
     invalid = resolve(document, responses["422"]["content"]["application/json"]["schema"]["allOf"][0]["$ref"])
-    field_error = resolve(document, invalid["properties"]["errors"]["anyOf"][0]["items"]["$ref"])
+    field_error = resolve(document, invalid["properties"]["errors"]["items"]["$ref"])
     assert set(field_error["required"]) == {"pointer", "message", "type"}
 
 
