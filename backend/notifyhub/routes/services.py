@@ -13,12 +13,13 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from notifyhub_protocol import RefusalReason
+from pydantic import BaseModel
 
 from ..answers import Answer
 from ..backends.base import BackendUnavailableError
 from ..idempotency import MAX_KEY_LENGTH
 from ..openapi import (SERVICE_KEY, BatchPublishResult, BatchRefusal, InvalidRequestRefusal, Presence,
-                       PublishResult, json_body, ref, refusal_responses)
+                       PublishResult, Refusal, json_body, ref, refusal_responses)
 from ..publishing import BatchPublishRequest, PublishRequest
 from ..service_api import BATCH_PATH, MESSAGES_PATH, ServiceApi, declared_length, refuse_service_key, unavailable
 
@@ -34,7 +35,7 @@ PRESENCE_REFUSALS = (RefusalReason.INVALID_SERVICE_KEY, RefusalReason.OPERATIONS
                      RefusalReason.BACKEND_UNAVAILABLE)
 
 REFUSAL_DESCRIPTIONS = {
-    400: "An Idempotency-Key that is empty, over 255 characters or not printable ASCII",
+    400: f"An Idempotency-Key that is empty, over {MAX_KEY_LENGTH} characters or not printable ASCII",
     401: "Missing or unknown key",
     413: "Body larger than NOTIFYHUB_MAX_PUBLISH_BYTES",
     422: "Invalid body (`errors` names each failing field by JSON pointer), or an Idempotency-Key "
@@ -52,8 +53,9 @@ IDEMPOTENCY_KEY_HEADER = {
 }
 
 
-def _publish_route(body_model, result_model, refusal_models) -> dict[str, Any]:
-    """The keyword arguments that document a publish route."""
+def _publish_route(body_model: type[BaseModel], result_model: type[BaseModel],
+                   refusal_models: dict[int, type[Refusal]]) -> dict[str, Any]:
+    """The keyword arguments that document a publish route (its answers, key and body)."""
     return {"status_code": 202, "openapi_extra": {**json_body(body_model), "parameters": [IDEMPOTENCY_KEY_HEADER],
                                                   "security": [{SERVICE_KEY: []}]},
             "responses": {202: {"description": "Accepted: delivered to the recipients online",
