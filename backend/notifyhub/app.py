@@ -13,7 +13,8 @@ from .auth import TokenVerifier
 from .backends import create_backend
 from .hub import Hub
 from .log_redaction import install_redaction
-from .routes import demo, operations, services, websocket
+from .openapi import install_openapi
+from .routes import demo, docs, operations, services, websocket
 from .service_api import ServiceApi
 from .settings import Settings
 
@@ -49,15 +50,18 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
         finally:
             await parts.hub.shutdown()
 
-    app = FastAPI(title="notifyhub", version="0.1.0", lifespan=lifespan,
+    # /docs is served from a package (routes/docs.py), not FastAPI's CDN pages; no /redoc.
+    app = FastAPI(title="notifyhub", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Real-time notifications over WebSocket. The WebSocket protocol is "
                               "described at /api/v1/asyncapi.json.")
+    install_openapi(app)
     app.state.settings = settings
     app.state.hub = parts.hub
     app.state.verifier = parts.verifier
     app.state.service_api = parts.service_api
     for module in (websocket, services, operations):
         app.include_router(module.router)
+    docs.mount(app)
     demo.mount(app, settings.demo_dir)  # /demo/, when the built demo page is there
     app.add_middleware(operations.OperationsGate, settings=settings)
     return app

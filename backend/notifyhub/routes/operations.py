@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ..answers import Answer, refusal
+from ..openapi import OPERATIONS_KEY, SERVICE_KEY, refusal_responses
 from ..settings import Settings
 
 router = APIRouter()
@@ -33,7 +34,9 @@ def _asyncapi_document() -> dict:
     return json.loads(ASYNCAPI_PATH.read_text(encoding="utf-8"))
 
 
-@router.get("/api/v1/ws/stats")
+@router.get("/api/v1/ws/stats", openapi_extra={"security": [{OPERATIONS_KEY: []}, {SERVICE_KEY: []}]},
+            responses=refusal_responses([RefusalReason.OPERATIONS_KEY_REQUIRED],
+                                        {401: "Missing or unknown operations key"}))
 async def stats(request: Request) -> dict[str, int]:
     """Connected users and open connections across hubs, and this hub's delivery counters."""
     return await request.app.state.hub.stats()

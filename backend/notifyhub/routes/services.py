@@ -12,24 +12,55 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from notifyhub_protocol import RefusalReason
+from pydantic import BaseModel
 
 from ..answers import Answer
 from ..backends.base import BackendUnavailableError
+from ..idempotency import MAX_KEY_LENGTH
+from ..openapi import (SERVICE_KEY, BatchPublishResult, BatchRefusal, InvalidRequestRefusal, Presence,
+                       PublishResult, Refusal, json_body, ref, refusal_responses)
 from ..publishing import BatchPublishRequest, PublishRequest
 from ..service_api import BATCH_PATH, MESSAGES_PATH, ServiceApi, declared_length, refuse_service_key, unavailable
 
 router = APIRouter()
 
-PUBLISH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Missing or unknown service key"},
-    413: {"description": "Body larger than NOTIFYHUB_MAX_PUBLISH_BYTES"},
-    422: {"description": "Invalid body (`errors` names each failing field by JSON pointer), or an "
-                         "Idempotency-Key used before for another body (`idempotency_key_reused`)"},
-    400: {"description": "Idempotency-Key longer than 255 characters or not printable ASCII"},
-    503: {"description": "The backend (Redis) is unreachable; nothing was sent"},
-    504: {"description": "The backend took too long to answer; the message may have been sent: "
-                         "repeat the request with the same Idempotency-Key"},
+PUBLISH_REFUSALS = (
+    RefusalReason.INVALID_IDEMPOTENCY_KEY, RefusalReason.INVALID_SERVICE_KEY, RefusalReason.BODY_TOO_LARGE,
+    RefusalReason.INVALID_MESSAGE, RefusalReason.IDEMPOTENCY_KEY_REUSED, RefusalReason.BACKEND_UNAVAILABLE,
+    RefusalReason.OUTCOME_UNKNOWN)
+"""The refusals a publish route answers with (the server may also refuse a request's head)."""
+
+PRESENCE_REFUSALS = (RefusalReason.INVALID_SERVICE_KEY, RefusalReason.OPERATIONS_KEY_REQUIRED,
+                     RefusalReason.BACKEND_UNAVAILABLE)
+
+REFUSAL_DESCRIPTIONS = {
+    400: f"An Idempotency-Key that is empty, over {MAX_KEY_LENGTH} characters or not printable ASCII",
+    401: "Missing or unknown key",
+    413: "Body larger than NOTIFYHUB_MAX_PUBLISH_BYTES",
+    422: "Invalid body (`errors` names each failing field by JSON pointer), or an Idempotency-Key "
+         "used before for another body",
+    503: "The backend (Redis) is unreachable; nothing was sent (see `Retry-After`)",
+    504: "The backend took too long to answer; the message may have been sent: repeat the request "
+         "with the same Idempotency-Key",
 }
+
+IDEMPOTENCY_KEY_HEADER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "Repeat a request with the same key (printable ASCII) to get the first answer "
+                   "again: the same message ids, and no user gets a message twice.",
+}
+
+
+def _publish_route(body_model: type[BaseModel], result_model: type[BaseModel],
+                   refusal_models: dict[int, type[Refusal]]) -> dict[str, Any]:
+    """The keyword arguments that document a publish route (its answers, key and body)."""
+    return {"status_code": 202, "openapi_extra": {**json_body(body_model), "parameters": [IDEMPOTENCY_KEY_HEADER],
+                                                  "security": [{SERVICE_KEY: []}]},
+            "responses": {202: {"description": "Accepted: delivered to the recipients online",
+                                "content": {"application/json": {"schema": ref(result_model)}}},
+                          **refusal_responses(PUBLISH_REFUSALS, REFUSAL_DESCRIPTIONS, refusal_models)}}
 
 
 def _response(answer: Answer) -> JSONResponse:
@@ -59,18 +90,14 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _body_schema(model) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": model.model_json_schema(ref_template="#/components/schemas/{model}")}}}}
-
-
-@router.post(MESSAGES_PATH, status_code=202, responses=PUBLISH_RESPONSES, openapi_extra=_body_schema(PublishRequest))
+@router.post(MESSAGES_PATH, **_publish_route(PublishRequest, PublishResult, {422: InvalidRequestRefusal}))
 async def publish(request: Request) -> JSONResponse:
     """Validate a message against its schema and deliver it to users' connections or to all."""
     return await _answer_route(request, MESSAGES_PATH)
 
 
-@router.post(BATCH_PATH, status_code=202, responses=PUBLISH_RESPONSES, openapi_extra=_body_schema(BatchPublishRequest))
+@router.post(BATCH_PATH, **_publish_route(BatchPublishRequest, BatchPublishResult,
+                                        {422: InvalidRequestRefusal, 503: BatchRefusal, 504: BatchRefusal}))
 async def publish_batch(request: Request) -> JSONResponse:
     """Validate every message first, then deliver them in order; one result per request.
 
@@ -80,7 +107,10 @@ async def publish_batch(request: Request) -> JSONResponse:
     return await _answer_route(request, BATCH_PATH)
 
 
-@router.get("/api/v1/presence/{user_id}", responses={401: PUBLISH_RESPONSES[401], 503: PUBLISH_RESPONSES[503]})
+@router.get("/api/v1/presence/{user_id}", response_model=None, openapi_extra={"security": [{SERVICE_KEY: []}]},
+            responses={200: {"description": "The user's presence", "content": {"application/json": {"schema": ref(Presence)}}},
+                       **refusal_responses(PRESENCE_REFUSALS, {**REFUSAL_DESCRIPTIONS,
+                                                       503: "The backend (Redis) is unreachable"})})
 async def presence(user_id: UUID, request: Request) -> JSONResponse:
     """Whether a user is online, and on how many connections, across every hub."""
     hub = request.app.state.hub
