@@ -14,7 +14,7 @@ from pathlib import Path
 from .asyncapi import generate_asyncapi
 from .changelog import render_changelog
 from .python import generate_python
-from .release import LOCK_FILE, Review, read_lock, record_release, review, summary
+from .release import LOCK_FILE, RELEASE_COMMAND, Review, read_lock, record_release, review, summary
 from .schemas import load_protocol
 from .typescript import generate_typescript
 from .versions import declared_version
@@ -34,7 +34,7 @@ def generate(out_dir: Path) -> None:
     protocol = load_protocol(SCHEMAS)
     lock = read_lock(LOCK)
     if lock is None:
-        raise SystemExit(f"{LOCK_FILE} is missing: record the released protocol with `python -m codegen --release`.")
+        raise SystemExit(f"{LOCK_FILE} is missing: record the released protocol with `{RELEASE_COMMAND}`.")
     generate_python(protocol, out_dir / "python", PROJECT_ROOT)
     generate_typescript(protocol, out_dir / "typescript", PROJECT_ROOT)
     generate_asyncapi(protocol, out_dir / "asyncapi", str(declared_version(protocol.entry)))

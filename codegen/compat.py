@@ -255,7 +255,8 @@ class _Comparison:
 
     def _unknown(self, key: str, before: Any, after: Any, here: str) -> None:
         self._add(here, Kind.BREAKS_SENDERS,
-                  f"`{key}` {_show(before)} -> {_show(after)}: not a keyword the check knows, so taken as breaking")
+                  f"`{key}` {_show(before)} -> {_show(after)}: a keyword the check does not know, "
+                  "so taken as breaking")
 
     def _object(self, old: Schema, new: Schema, pointer: str, old_side: _Side, new_side: _Side) -> None:
         old_props, new_props = old.get("properties", {}), new.get("properties", {})
@@ -268,21 +269,22 @@ class _Comparison:
         def at(name: str) -> str:
             return f"{pointer}/properties/{_escape(name)}"
 
+        senders, receivers = Kind.BREAKS_SENDERS, Kind.BREAKS_RECEIVERS
         for name in removed:
             target = renamed.get(name)
             what = f"field `{name}` renamed to `{target}`" if target else f"field `{name}` removed"
-            self._add(at(name), Kind.BREAKS_RECEIVERS, f"{what}: old receivers no longer find it")
+            self._add(at(name), receivers, f"{what}: old receivers no longer find it")
             if closed:
-                self._add(at(name), Kind.BREAKS_SENDERS, f"old senders' `{name}` is refused as an unknown field")
+                self._add(at(name), senders, f"old senders' `{name}` is refused as an unknown field")
         for name in added:
             if name in new_required:
-                self._add(at(name), Kind.BREAKS_SENDERS, f"new required field `{name}`: old senders do not send it")
+                self._add(at(name), senders, f"new required field `{name}`: old senders do not send it")
             else:
                 self._add(at(name), Kind.COMPATIBLE, f"new optional field `{name}`")
         for name in old_props.keys() & new_props.keys():
             self._node(old_props[name], new_props[name], at(name), old_side, new_side)
             if name in new_required - old_required:
-                self._add(at(name), Kind.BREAKS_SENDERS, f"field `{name}` is now required: old senders may omit it")
+                self._add(at(name), senders, f"field `{name}` is now required: old senders may omit it")
             if name in old_required - new_required:
                 self._add(at(name), Kind.BREAKS_RECEIVERS,
                           f"field `{name}` is now optional: old receivers that rely on it may not find it")
@@ -294,9 +296,8 @@ class _Comparison:
             return
         self._following.add((before, after))
         (old_next, old_target), (new_next, new_target) = old_side.resolve(before), new_side.resolve(after)
-        old_rest = {k: v for k, v in old_target.items() if k != "title"} if isinstance(old_target, dict) else old_target
-        new_rest = {k: v for k, v in new_target.items() if k != "title"} if isinstance(new_target, dict) else new_target
-        self._node(old_rest, new_rest, pointer, old_next, new_next)
+        # Each definition's title is reported where it is defined, not again at every use.
+        self._node(_untitled(old_target), _untitled(new_target), pointer, old_next, new_next)
         self._following.discard((before, after))
 
     def _definitions(self, before: Any, after: Any, here: str, old_side: _Side, new_side: _Side) -> None:
@@ -305,7 +306,7 @@ class _Comparison:
         for name in sorted(before.keys() | after.keys()):
             at = f"{here}/{_escape(name)}"
             if name not in after:
-                self._add(at, Kind.COMPATIBLE, f"definition `{name}` removed (its uses are compared where they refer)")
+                self._add(at, Kind.COMPATIBLE, f"definition `{name}` removed (its uses are compared where used)")
             elif name not in before:
                 self._add(at, Kind.COMPATIBLE, f"new definition `{name}`")
             else:
@@ -325,6 +326,10 @@ class _Comparison:
         for ref in sorted(new_refs - old_refs):
             if _normalise(base / ref.partition("#")[0]) not in moved_files:
                 self._add(here, Kind.COMPATIBLE, f"`{ref}` is a new `{key}` alternative")
+
+
+def _untitled(schema: Any) -> Any:
+    return {k: v for k, v in schema.items() if k != "title"} if isinstance(schema, dict) else schema
 
 
 def _value_set(key: str, value: Any) -> list[Any]:

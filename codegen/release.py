@@ -98,8 +98,10 @@ def write_lock(lock_path: Path, lock: Lock) -> None:
 
 
 def review(schemas_dir: Path, lock: Lock) -> Review:
+    """schemas_dir compared with the released protocol. Raises KeyError or ValueError on a bad version."""
     current = read_schemas(schemas_dir)
-    return Review(lock.version, declared_version(current[ENTRY_SCHEMA]), tuple(compare(lock.schemas, current)))
+    declared = declared_version(current[ENTRY_SCHEMA])
+    return Review(lock.version, declared, tuple(compare(lock.schemas, current)))
 
 
 def record_release(schemas_dir: Path, lock_path: Path, major: bool = False) -> Release | None:
@@ -139,4 +141,5 @@ def declare_version(entry_path: Path, version: Version) -> None:
 def summary(changes: tuple[Change, ...] | list[Change]) -> dict[Kind, list[Change]]:
     """The changes grouped by kind, breaking ones first; kinds without changes are left out."""
     order = (Kind.BREAKS_SENDERS, Kind.BREAKS_RECEIVERS, Kind.COMPATIBLE)
-    return {kind: [c for c in changes if c.kind is kind] for kind in order if any(c.kind is kind for c in changes)}
+    grouped = {kind: [c for c in changes if c.kind is kind] for kind in order}
+    return {kind: listed for kind, listed in grouped.items() if listed}
