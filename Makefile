@@ -9,13 +9,15 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install codegen codegen-check run demo test test-python test-frontend clean bench bench-quick soak
+.PHONY: help install codegen codegen-check protocol-release run demo test test-python test-frontend clean bench bench-quick soak
 
 help:
 	@echo "make run            start the hub on http://$(HOST):$(PORT) with a development secret"
 	@echo "make test           run every test (Python and frontend)"
 	@echo "make codegen        regenerate generated/ from schemas/"
-	@echo "make codegen-check  fail if generated/ differs from what schemas/ produce"
+	@echo "make codegen-check  fail if generated/ differs from what schemas/ produce, or schemas/ break the"
+	@echo "                    released protocol (protocol.lock.json) without a new major version"
+	@echo "make protocol-release  record schemas/ as the next protocol version (MAJOR=1 for a breaking one)"
 	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~10 min)"
 	@echo "make soak           10 minutes of traffic to 1,000 connections; fails unless memory stays flat"
 
@@ -36,6 +38,11 @@ codegen: install
 
 codegen-check: install
 	$(BIN)/python -m codegen --check
+
+# Records schemas/ in protocol.lock.json as the next version (minor for compatible changes, the next
+# major with MAJOR=1, which breaking changes need) and regenerates generated/ for it.
+protocol-release: install
+	$(BIN)/python -m codegen --release $(if $(MAJOR),--major)
 
 run: $(PY_STAMP)
 	$(BIN)/notifyhub serve --dev --host $(HOST) --port $(PORT)

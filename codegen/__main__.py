@@ -1,4 +1,5 @@
-"""`python -m codegen [--check]`: regenerate generated/, or fail when it has drifted."""
+"""`python -m codegen [--check | --release [--major]]`: regenerate generated/; or fail when it has
+drifted or schemas/ break the released protocol; or record schemas/ as the next released version."""
 
 from __future__ import annotations
 
@@ -8,28 +9,39 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
 from .asyncapi import generate_asyncapi
+from .changelog import render_changelog
 from .python import generate_python
+from .release import LOCK_FILE, RELEASE_COMMAND, Review, read_lock, record_release, review, summary
 from .schemas import load_protocol
 from .typescript import generate_typescript
 from .validators import generate_validators
+from .versions import declared_version
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = PROJECT_ROOT / "schemas"
 GENERATED = PROJECT_ROOT / "generated"
+LOCK = PROJECT_ROOT / LOCK_FILE
+CHANGELOG = "protocol-changelog.md"
 
 
 def generate(out_dir: Path) -> None:
-    """Write the Python, TypeScript and AsyncAPI outputs under out_dir."""
+    """Write the Python, TypeScript and AsyncAPI outputs and the protocol changelog under out_dir.
+
+    Raises SystemExit when no released protocol is recorded.
+    """
     protocol = load_protocol(SCHEMAS)
-    version = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"]
+    lock = read_lock(LOCK)
+    if lock is None:
+        raise SystemExit(f"{LOCK_FILE} is missing: record the released protocol with `{RELEASE_COMMAND}`.")
     generate_python(protocol, out_dir / "python", PROJECT_ROOT)
     generate_typescript(protocol, out_dir / "typescript", PROJECT_ROOT)
     generate_validators(protocol, out_dir / "typescript", PROJECT_ROOT)
-    generate_asyncapi(protocol, out_dir / "asyncapi", version)
+    generate_asyncapi(protocol, out_dir / "asyncapi", str(declared_version(protocol.entry)))
+    changelog = render_changelog(lock, review(SCHEMAS, lock), protocol.entry)
+    (out_dir / CHANGELOG).write_text(changelog, encoding="utf-8")
 
 
 def _files(root: Path) -> dict[str, Path]:
@@ -62,27 +74,84 @@ def type_check(typescript_dir: Path) -> None:
         raise SystemExit(f"tsc --strict rejected the generated TypeScript:\n{result.stdout}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
-    parser.add_argument("--check", action="store_true",
-                        help="regenerate into a temporary folder and fail if generated/ differs")
-    args = parser.parse_args()
+def report(found: Review) -> None:
+    """Each change since the released protocol, by kind, and whether schemas/ may be released."""
+    if not found.changes:
+        print(f"schemas/ are the released protocol {found.released}.")
+        return
+    print(f"schemas/ (declaring {found.declared}) against the released protocol {found.released}:")
+    for kind, changes in summary(found.changes).items():
+        print(f"  {kind}:")
+        for change in changes:
+            print(f"    {change.pointer}: {change.what}")
+    for problem in found.problems():
+        print(f"refused: {problem}", file=sys.stderr)
+
+
+def check(fresh: Path) -> int:
+    """1 when generated/ differs from fresh or schemas/ break the released protocol, else 0."""
+    diff = drift(fresh, GENERATED)
+    if diff:
+        sys.stdout.writelines(diff)
+    found = review(SCHEMAS, read_lock(LOCK))
+    report(found)
+    if diff:
+        print("generated/ is out of date with schemas/: run `make codegen`.", file=sys.stderr)
+    if diff or found.problems():
+        return 1
+    print("generated/ matches schemas/.")
+    return 0
+
+
+def release(major: bool) -> int:
+    """Record schemas/ as the next released version, then regenerate generated/ for it."""
+    try:
+        released = record_release(SCHEMAS, LOCK, major)
+    except ValueError as refusal:
+        report(review(SCHEMAS, read_lock(LOCK)))
+        print(f"nothing released: {refusal}", file=sys.stderr)
+        return 1
+    if released is None:
+        print("schemas/ are the released protocol already: nothing to release.")
+        return 0
+    print(f"released protocol {released.version} ({len(released.changes)} change(s)) into {LOCK_FILE}.")
+    return write_generated()
+
+
+def write_generated() -> int:
     with tempfile.TemporaryDirectory(prefix="notifyhub-codegen-") as tmp:
         fresh = Path(tmp) / "generated"
         generate(fresh)
         type_check(fresh / "typescript")
-        if args.check:
-            diff = drift(fresh, GENERATED)
-            if diff:
-                sys.stdout.writelines(diff)
-                print("\ngenerated/ is out of date with schemas/: run `make codegen`.", file=sys.stderr)
-                return 1
-            print("generated/ matches schemas/.")
-            return 0
         shutil.rmtree(GENERATED, ignore_errors=True)
         shutil.copytree(fresh, GENERATED, ignore=shutil.ignore_patterns("__pycache__"))
     print(f"generated/ written from {SCHEMAS.relative_to(PROJECT_ROOT)}/.")
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--check", action="store_true",
+                        help="fail if generated/ differs from what schemas/ produce, or if schemas/ make "
+                             "a breaking change without a new major version")
+    action.add_argument("--release", action="store_true",
+                        help=f"record schemas/ in {LOCK_FILE} as the next version (minor for compatible "
+                             "changes) and regenerate")
+    parser.add_argument("--major", action="store_true",
+                        help="with --release: release a new major version (required for breaking changes)")
+    args = parser.parse_args()
+    if args.major and not args.release:
+        parser.error("--major goes with --release")
+    if args.release:
+        return release(args.major)
+    if not args.check:
+        return write_generated()
+    with tempfile.TemporaryDirectory(prefix="notifyhub-codegen-") as tmp:
+        fresh = Path(tmp) / "generated"
+        generate(fresh)
+        type_check(fresh / "typescript")
+        return check(fresh)
 
 
 if __name__ == "__main__":

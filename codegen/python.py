@@ -10,6 +10,7 @@ from typing import Any
 
 from .python_formats import check_models, render_formats, type_overrides
 from .schemas import ENTRY_SCHEMA, MessageType, Protocol
+from .versions import declared_version
 
 PACKAGE = "notifyhub_protocol"
 HEADER = '"""{doc}\n\nGenerated from schemas/ by `make codegen`. Do not edit by hand.\n"""\n'
@@ -215,7 +216,9 @@ def render_codes(protocol: Protocol) -> str:
              "from enum import IntEnum, StrEnum",
              "from types import MappingProxyType", "",
              f'SUBPROTOCOL = "{protocol.subprotocol}"',
-             '"""The WebSocket subprotocol the hub speaks."""', "",
+             '"""The WebSocket subprotocol the hub speaks: `notifyhub.v` and the major protocol version."""', "",
+             f'PROTOCOL_VERSION = "{declared_version(protocol.entry)}"',
+             '"""The protocol version these models describe (major.minor.patch)."""', "",
              f'BEARER_SUBPROTOCOL_PREFIX = "{protocol.bearer_prefix}"',
              '"""A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token."""', "", "",
              "class CloseCode(IntEnum):",
@@ -268,8 +271,9 @@ def render_init(protocol: Protocol) -> str:
                     | {"ServerMessage", "ClientFrame"})
     registry = ["CLIENT_FRAME_ADAPTER", "CLIENT_FRAME_TYPES", "MessageType", "OUTGOING_MESSAGE_ADAPTER",
                 "OutgoingMessage", "SERVER_MESSAGE_ADAPTER", "SERVER_MESSAGE_TYPES", *sorted(drafts)]
-    codes = ["BEARER_SUBPROTOCOL_PREFIX", "CloseCode", "ErrorCode", "RECONNECT_CLOSE_CODES",
-             "REFUSAL_STATUS", "RefusalReason", "SUBPROTOCOL", "refusal_status", "should_reconnect"]
+    codes = ["BEARER_SUBPROTOCOL_PREFIX", "CloseCode", "ErrorCode", "PROTOCOL_VERSION",
+             "RECONNECT_CLOSE_CODES", "REFUSAL_STATUS", "RefusalReason", "SUBPROTOCOL", "refusal_status",
+             "should_reconnect"]
     lines = [HEADER.format(doc="notifyhub's protocol: message models, registry, constructors and codes."),
              "from .codes import (", *[f"    {n}," for n in codes], ")",
              "from .constructors import (", *[f"    {n}," for n in constructors], ")",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .versions import subprotocol_of
+
 ENTRY_SCHEMA = "notifyhub.json"
 CLOSE_CODES_SCHEMA = "protocol/close_codes.json"
 ERROR_CODES_SCHEMA = "protocol/error_codes.json"
@@ -111,6 +113,6 @@ def load_protocol(root: Path) -> Protocol:
         refusal_reasons=tuple(
             RefusalReasonSpec(r["reason"], r["status"], r["description"]) for r in refusals["x-reasons"]
         ),
-        subprotocol=entry["x-subprotocol"],
+        subprotocol=subprotocol_of(entry),
         bearer_prefix=entry["x-bearer-subprotocol-prefix"],
     )

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from .schemas import ENTRY_SCHEMA, Protocol
+from .versions import declared_version
 
 HEADER = "/* Generated from schemas/ by `make codegen`. Do not edit by hand. */\n"
 
@@ -53,8 +54,10 @@ def render_protocol(protocol: Protocol) -> str:
     imports = sorted({t.message_class for t in server} | {"ServerMessage"})
     lines = [HEADER,
              "import type {", *[f"  {name}," for name in imports], '} from "./messages.js";', "",
-             "/** The WebSocket subprotocol the hub speaks. */",
+             "/** The WebSocket subprotocol the hub speaks: `notifyhub.v` and the major protocol version. */",
              f"export const SUBPROTOCOL = {json.dumps(protocol.subprotocol)};", "",
+             "/** The protocol version these types describe (major.minor.patch). */",
+             f"export const PROTOCOL_VERSION = {json.dumps(str(declared_version(protocol.entry)))};", "",
              "/** A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token. */",
              f"export const BEARER_SUBPROTOCOL_PREFIX = {json.dumps(protocol.bearer_prefix)};", "",
              "/** WebSocket close codes the hub uses. */",

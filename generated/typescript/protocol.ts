@@ -13,8 +13,11 @@ import type {
   ServerMessage,
 } from "./messages.js";
 
-/** The WebSocket subprotocol the hub speaks. */
+/** The WebSocket subprotocol the hub speaks: `notifyhub.v` and the major protocol version. */
 export const SUBPROTOCOL = "notifyhub.v1";
+
+/** The protocol version these types describe (major.minor.patch). */
+export const PROTOCOL_VERSION = "1.0.0";
 
 /** A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token. */
 export const BEARER_SUBPROTOCOL_PREFIX = "bearer.";

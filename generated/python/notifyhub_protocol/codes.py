@@ -10,7 +10,10 @@ from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
 SUBPROTOCOL = "notifyhub.v1"
-"""The WebSocket subprotocol the hub speaks."""
+"""The WebSocket subprotocol the hub speaks: `notifyhub.v` and the major protocol version."""
+
+PROTOCOL_VERSION = "1.0.0"
+"""The protocol version these models describe (major.minor.patch)."""
 
 BEARER_SUBPROTOCOL_PREFIX = "bearer."
 """A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token."""
