@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .asyncapi import generate_asyncapi
 from .python import generate_python
-from .schemas import load_protocol
+from .schemas import ENTRY_SCHEMA, load_protocol, write_unions
 from .typescript import generate_typescript
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +65,10 @@ def main() -> int:
     parser.add_argument("--check", action="store_true",
                         help="regenerate into a temporary folder and fail if generated/ differs")
     args = parser.parse_args()
+    # The entry schema's unions list the files of schemas/server and schemas/client: `make codegen`
+    # writes them, `--check` fails when they differ (load_protocol names the file).
+    if not args.check and write_unions(SCHEMAS):
+        print(f"schemas/{ENTRY_SCHEMA}: unions rewritten from the files of schemas/server and schemas/client.")
     with tempfile.TemporaryDirectory(prefix="notifyhub-codegen-") as tmp:
         fresh = Path(tmp) / "generated"
         generate(fresh)
