@@ -168,7 +168,8 @@ def load_protocol(root: Path) -> Protocol:
     entry = load_json(root / ENTRY_SCHEMA)
     problems = union_mismatches(root, entry)
     if problems:
-        raise SchemaError("; ".join(f"schemas/{problem}" for problem in problems) + ". Run `make codegen` to derive the unions.")
+        listed = "; ".join(f"schemas/{problem}" for problem in problems)
+        raise SchemaError(f"{listed}. Run `make codegen` to derive the unions.")
     close = load_json(root / CLOSE_CODES_SCHEMA)
     errors = load_json(root / ERROR_CODES_SCHEMA)
     refusals = load_json(root / REFUSAL_REASONS_SCHEMA)
