@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from codegen.schemas import ENTRY_SCHEMA, SchemaError, load_protocol, union_mismatches, write_unions
+from codegen.schemas import (
+    ENTRY_SCHEMA,
+    SchemaError,
+    load_protocol,
+    member_files,
+    union_mismatches,
+    write_unions,
+)
 from tests.support.schemas import SCHEMAS
+
+NEW_TYPE = "added_for_a_test"
+"""A type no schema declares, added to a copy of schemas/."""
 
 
 @pytest.fixture
@@ -44,8 +55,8 @@ def test_a_file_missing_from_the_mapping_fails_naming_it(schemas: Path) -> None:
 
 def test_a_new_file_not_yet_in_the_union_fails_naming_it(schemas: Path) -> None:
     """A new schema file is never left out of the union while the check passes."""
-    add_type(schemas, "achievement_unlocked")
-    with pytest.raises(SchemaError, match=r"oneOf does not list server/achievement_unlocked\.json"):
+    add_type(schemas, NEW_TYPE)
+    with pytest.raises(SchemaError, match=rf"oneOf does not list server/{NEW_TYPE}\.json"):
         load_protocol(schemas)
 
 
@@ -55,8 +66,9 @@ def test_a_misordered_mapping_fails_naming_the_file(schemas: Path) -> None:
         mapping = union["discriminator"]["mapping"]
         union["discriminator"]["mapping"] = dict(reversed(mapping.items()))
     edit_entry(schemas, swap)
-    misplaced = r"mapping lists server/review_reminder\.json where server/book_ready\.json belongs"
-    with pytest.raises(SchemaError, match=misplaced):
+    files = member_files(schemas, "server")
+    misplaced = f"mapping lists {files[-1]} where {files[0]} belongs"
+    with pytest.raises(SchemaError, match=re.escape(misplaced)):
         load_protocol(schemas)
 
 
@@ -69,21 +81,22 @@ def test_a_union_naming_a_missing_file_fails(schemas: Path) -> None:
 
 def test_write_unions_adds_a_new_file_in_order(schemas: Path) -> None:
     """`make codegen` lists a new file in the union and the mapping, in file-name order."""
-    add_type(schemas, "achievement_unlocked")
+    add_type(schemas, NEW_TYPE)
     assert write_unions(schemas) is True
     protocol = load_protocol(schemas)
-    assert [t.name for t in protocol.server_types][:2] == ["achievement_unlocked", "book_ready"]
+    paths = [t.path for t in protocol.server_types]
+    assert f"server/{NEW_TYPE}.json" in paths and paths == sorted(paths)
     union = protocol.entry["$defs"]["ServerMessage"]
-    assert union["oneOf"][0] == {"$ref": "server/achievement_unlocked.json"}
-    assert union["discriminator"]["mapping"]["achievement_unlocked"] == "server/achievement_unlocked.json"
+    assert [option["$ref"] for option in union["oneOf"]] == paths
+    assert list(union["discriminator"]["mapping"].values()) == paths
     assert write_unions(schemas) is False
 
 
 def test_hook_names_come_from_the_schema_or_the_type(schemas: Path) -> None:
     """A service type gets `use<Type>`, `x-hook-name` overrides it, and hub-only types get none."""
-    add_type(schemas, "achievement_unlocked")
+    add_type(schemas, NEW_TYPE)
     write_unions(schemas)
     hooks = {t.name: t.hook_name for t in load_protocol(schemas).server_types}
-    assert hooks["achievement_unlocked"] == "useAchievementUnlocked"
+    assert hooks[NEW_TYPE] == "useAddedForATest"
     assert hooks["ocr_progress"] == "useOCRProgress" and hooks["error"] == "useErrorNotification"
     assert hooks["pong"] is None and hooks["connection_established"] is None
