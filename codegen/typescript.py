@@ -123,7 +123,9 @@ def render_catalog(protocol: Protocol) -> str:
              "  readonly hookName: string | undefined;",
              "  readonly fields: readonly FieldDescription[];", "}", "",
              "/** Every server message type, described by its schema, so a page can show a type it has no view for. */",
-             "export const SERVER_MESSAGE_CATALOG: { readonly [T in ServerMessageType]: MessageTypeDescription<T> } = {"]
+             "export const SERVER_MESSAGE_CATALOG: {",
+             "  readonly [T in ServerMessageType]: MessageTypeDescription<T>;",
+             "} = {"]
     for t in protocol.server_types:
         hook = json.dumps(t.hook_name) if t.hook_name else "undefined"
         lines += [f"  {t.name}: {{",
@@ -147,7 +149,8 @@ def render_subscription() -> str:
         "export type TypedMessageHandler<T extends ServerMessageType> = (",
         "  payload: PayloadOf<T>,", "  message: ServerMessageMap[T],", ") => void;", "",
         "/** A React hook that calls `handler` for every message of `type` while the component is mounted. */",
-        "export type SubscriptionHook = <T extends ServerMessageType>(type: T, handler: TypedMessageHandler<T>) => void;",
+        "export type SubscriptionHook = <T extends ServerMessageType>(",
+        "  type: T,", "  handler: TypedMessageHandler<T>,", ") => void;",
         "",
         "let provided: SubscriptionHook = () => {",
         '  throw new Error("notifyhub hooks must be used inside <WebSocketProvider>");', "};", "",
@@ -158,7 +161,8 @@ def render_subscription() -> str:
         "export function provideSubscriptionHook(hook: SubscriptionHook): void {",
         "  provided = hook;", "}", "",
         "/** Subscribes through the provided hook; what every generated hook calls. */",
-        "export function useProvidedSubscription<T extends ServerMessageType>(type: T, handler: TypedMessageHandler<T>): void {",
+        "export function useProvidedSubscription<T extends ServerMessageType>(",
+        "  type: T,", "  handler: TypedMessageHandler<T>,", "): void {",
         "  provided(type, handler);", "}", ""])
 
 

@@ -25,7 +25,9 @@ export interface MessageTypeDescription<T extends ServerMessageType = ServerMess
 }
 
 /** Every server message type, described by its schema, so a page can show a type it has no view for. */
-export const SERVER_MESSAGE_CATALOG: { readonly [T in ServerMessageType]: MessageTypeDescription<T> } = {
+export const SERVER_MESSAGE_CATALOG: {
+  readonly [T in ServerMessageType]: MessageTypeDescription<T>;
+} = {
   book_ready: {
     type: "book_ready",
     title: "BookReadyMessage",

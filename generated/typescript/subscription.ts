@@ -9,7 +9,10 @@ export type TypedMessageHandler<T extends ServerMessageType> = (
 ) => void;
 
 /** A React hook that calls `handler` for every message of `type` while the component is mounted. */
-export type SubscriptionHook = <T extends ServerMessageType>(type: T, handler: TypedMessageHandler<T>) => void;
+export type SubscriptionHook = <T extends ServerMessageType>(
+  type: T,
+  handler: TypedMessageHandler<T>,
+) => void;
 
 let provided: SubscriptionHook = () => {
   throw new Error("notifyhub hooks must be used inside <WebSocketProvider>");
@@ -24,6 +27,9 @@ export function provideSubscriptionHook(hook: SubscriptionHook): void {
 }
 
 /** Subscribes through the provided hook; what every generated hook calls. */
-export function useProvidedSubscription<T extends ServerMessageType>(type: T, handler: TypedMessageHandler<T>): void {
+export function useProvidedSubscription<T extends ServerMessageType>(
+  type: T,
+  handler: TypedMessageHandler<T>,
+): void {
   provided(type, handler);
 }

@@ -31,7 +31,8 @@ NEW_TYPE = {
     "properties": {
         "type": {"const": "achievement_unlocked", "description": "The message type; selects the payload schema."},
         "id": {"type": "string", "format": "uuid", "description": "Unique id of this message, stamped by the hub."},
-        "timestamp": {"type": "string", "format": "date-time", "description": "When the hub accepted the message (UTC)."},
+        "timestamp": {"type": "string", "format": "date-time",
+                      "description": "When the hub accepted the message (UTC)."},
         "seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991,
                 "description": "Position of this message in the user's stream."},
         "payload": {"$ref": "#/$defs/AchievementUnlockedPayload"},
