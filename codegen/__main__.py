@@ -15,7 +15,7 @@ from .asyncapi import generate_asyncapi
 from .changelog import render_changelog
 from .python import generate_python
 from .release import LOCK_FILE, RELEASE_COMMAND, Review, read_lock, record_release, review, summary
-from .schemas import load_protocol
+from .schemas import ENTRY_SCHEMA, load_protocol, write_unions
 from .typescript import generate_typescript
 from .validators import generate_validators
 from .versions import declared_version
@@ -105,6 +105,7 @@ def check(fresh: Path) -> int:
 
 def release(major: bool) -> int:
     """Record schemas/ as the next released version, then regenerate generated/ for it."""
+    write_unions_from_files()
     try:
         released = record_release(SCHEMAS, LOCK, major)
     except ValueError as refusal:
@@ -118,7 +119,15 @@ def release(major: bool) -> int:
     return write_generated()
 
 
+def write_unions_from_files() -> None:
+    """The entry schema's unions list the files of schemas/server and schemas/client: `make
+    codegen` writes them; `--check` fails when they differ (load_protocol names the file)."""
+    if write_unions(SCHEMAS):
+        print(f"schemas/{ENTRY_SCHEMA}: unions rewritten from the files of schemas/server and schemas/client.")
+
+
 def write_generated() -> int:
+    write_unions_from_files()
     with tempfile.TemporaryDirectory(prefix="notifyhub-codegen-") as tmp:
         fresh = Path(tmp) / "generated"
         generate(fresh)

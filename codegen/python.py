@@ -46,13 +46,7 @@ def _run_datamodel_codegen(entry: Path, output: Path, project_root: Path,
 
 def service_types(protocol: Protocol) -> list[MessageType]:
     """Types a service may send; the hub alone sends those marked `x-origin: hub`."""
-    return [t for t in protocol.server_types if not _hub_only(protocol, t)]
-
-
-def _hub_only(protocol: Protocol, message_type: MessageType) -> bool:
-    from .schemas import load_json
-
-    return load_json(protocol.root / message_type.path).get("x-origin") == "hub"
+    return [t for t in protocol.server_types if t.sent_by_services]
 
 
 def draft_class(message_type: MessageType) -> str:
@@ -82,7 +76,7 @@ def render_registry(protocol: Protocol) -> str:
     lines.append("SERVER_MESSAGE_TYPES: dict[str, MessageType] = {")
     for t in protocol.server_types:
         lines.append(f'    "{t.name}": MessageType("{t.name}", {t.message_class}, {t.payload_class}, '
-                     f"{t in services}),")
+                     f"{t.sent_by_services}),")
     lines += ["}", '"""Every type the hub sends, by its `type` string."""', ""]
     lines.append("CLIENT_FRAME_TYPES: dict[str, type[BaseModel]] = {")
     lines += [f'    "{t.name}": {t.message_class},' for t in protocol.client_types]

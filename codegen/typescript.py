@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from .schemas import ENTRY_SCHEMA, Protocol
+from .schemas import ENTRY_SCHEMA, MessageType, Protocol
 from .versions import declared_version
 
 HEADER = "/* Generated from schemas/ by `make codegen`. Do not edit by hand. */\n"
@@ -20,8 +20,13 @@ def generate_typescript(protocol: Protocol, out_dir: Path, project_root: Path) -
     if result.returncode != 0:
         raise SystemExit(f"json-schema-to-typescript failed:\n{result.stderr}")
     (out_dir / "protocol.ts").write_text(render_protocol(protocol), encoding="utf-8")
+    (out_dir / "catalog.ts").write_text(render_catalog(protocol), encoding="utf-8")
+    (out_dir / "subscription.ts").write_text(render_subscription(), encoding="utf-8")
+    (out_dir / "hooks.ts").write_text(render_hooks(protocol), encoding="utf-8")
+    # The hooks stay out of the index: the React bindings re-export them, the plain client does not.
     (out_dir / "index.ts").write_text(
-        HEADER + 'export * from "./messages.js";\nexport * from "./protocol.js";\n', encoding="utf-8"
+        HEADER + 'export * from "./catalog.js";\nexport * from "./messages.js";\nexport * from "./protocol.js";\n',
+        encoding="utf-8",
     )
 
 
@@ -90,4 +95,95 @@ def render_protocol(protocol: Protocol) -> str:
               'export type ServerMessageType = ServerMessage["type"];',
               "/** The payload type of the message whose `type` is T. */",
               'export type PayloadOf<T extends ServerMessageType> = ServerMessageMap[T]["payload"];', ""]
+    return "\n".join(lines)
+
+
+def _field_descriptions(message_type: MessageType) -> list[str]:
+    payload = message_type.payload_schema or {"properties": {}}
+    required = set(payload.get("required", []))
+    return [f"      {{ name: {json.dumps(name)}, description: {json.dumps(prop.get('description', ''))}, "
+            f"required: {json.dumps(name in required)} }},"
+            for name, prop in payload["properties"].items()]
+
+
+def render_catalog(protocol: Protocol) -> str:
+    lines = [HEADER,
+             'import type { ServerMessageType } from "./protocol.js";', "",
+             "/** A payload field as its schema describes it. */",
+             "export interface FieldDescription {",
+             "  readonly name: string;", "  readonly description: string;", "  readonly required: boolean;", "}", "",
+             "/** A server message type as its schema file describes it. */",
+             "export interface MessageTypeDescription<T extends ServerMessageType = ServerMessageType> {",
+             "  readonly type: T;",
+             "  /** The schema's title (the generated type's name). */",
+             "  readonly title: string;",
+             "  readonly description: string;",
+             "  /** The schema file under schemas/, such as `server/book_ready.json`. */",
+             "  readonly schema: string;",
+             "  /** False for the hub's own messages (`x-origin: hub`), which services cannot publish. */",
+             "  readonly sentByServices: boolean;",
+             "  /** The React hook for this type, if it has one. */",
+             "  readonly hookName: string | undefined;",
+             "  readonly fields: readonly FieldDescription[];", "}", "",
+             "/** Every server message type, described by its schema, so a page can show a type it has no view for. */",
+             "export const SERVER_MESSAGE_CATALOG: {",
+             "  readonly [T in ServerMessageType]: MessageTypeDescription<T>;",
+             "} = {"]
+    for t in protocol.server_types:
+        hook = json.dumps(t.hook_name) if t.hook_name else "undefined"
+        lines += [f"  {t.name}: {{",
+                  f"    type: {json.dumps(t.name)},",
+                  f"    title: {json.dumps(t.message_class)},",
+                  f"    description: {json.dumps(t.description)},",
+                  f"    schema: {json.dumps(t.path)},",
+                  f"    sentByServices: {json.dumps(t.sent_by_services)},",
+                  f"    hookName: {hook},",
+                  "    fields: [", *_field_descriptions(t), "    ],",
+                  "  },"]
+    lines += ["};", ""]
+    return "\n".join(lines)
+
+
+def render_subscription() -> str:
+    return "\n".join([
+        HEADER,
+        'import type { PayloadOf, ServerMessageMap, ServerMessageType } from "./protocol.js";', "",
+        "/** Receives each message of type T: its payload, and the whole message (`id`, `timestamp`, `seq`). */",
+        "export type TypedMessageHandler<T extends ServerMessageType> = (",
+        "  payload: PayloadOf<T>,", "  message: ServerMessageMap[T],", ") => void;", "",
+        "/** A React hook that calls `handler` for every message of `type` while the component is mounted. */",
+        "export type SubscriptionHook = <T extends ServerMessageType>(",
+        "  type: T,", "  handler: TypedMessageHandler<T>,", ") => void;",
+        "",
+        "let provided: SubscriptionHook = () => {",
+        '  throw new Error("notifyhub hooks must be used inside <WebSocketProvider>");', "};", "",
+        "/**",
+        " * Makes every generated hook (hooks.ts) subscribe through `hook`. The React bindings call it",
+        " * when the provider's module loads, so this code needs neither React nor the client.",
+        " */",
+        "export function provideSubscriptionHook(hook: SubscriptionHook): void {",
+        "  provided = hook;", "}", "",
+        "/** Subscribes through the provided hook; what every generated hook calls. */",
+        "export function useProvidedSubscription<T extends ServerMessageType>(",
+        "  type: T,", "  handler: TypedMessageHandler<T>,", "): void {",
+        "  provided(type, handler);", "}", ""])
+
+
+def render_hooks(protocol: Protocol) -> str:
+    hooked = [t for t in protocol.server_types if t.hook_name]
+    lines = [HEADER,
+             "/*",
+             " * One React hook per message type that services send, and per hub message whose schema",
+             " * names one; the name is the schema's `x-hook-name`, else `use` and the type in PascalCase.",
+             " */",
+             'import type { ServerMessageType } from "./protocol.js";',
+             'import { useProvidedSubscription, type TypedMessageHandler } from "./subscription.js";', "",
+             "/** The hook of each message type that has one. */",
+             "export const SUBSCRIPTION_HOOK_NAMES = {"]
+    lines += [f"  {t.name}: {json.dumps(t.hook_name)}," for t in hooked]
+    lines += ["} as const satisfies Partial<Record<ServerMessageType, string>>;", ""]
+    for t in hooked:
+        lines += [f"/** `{t.name}`: {t.description} */",
+                  f"export function {t.hook_name}(handler: TypedMessageHandler<{json.dumps(t.name)}>): void {{",
+                  f"  useProvidedSubscription({json.dumps(t.name)}, handler);", "}", ""]
     return "\n".join(lines)

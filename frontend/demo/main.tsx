@@ -9,7 +9,11 @@ import { StrictMode, useState, type FormEvent, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { WebSocketExample } from "../examples/WebSocketExample.js";
 import { WebSocketProvider } from "../src/react/index.js";
+import { GenericMessages } from "./GenericMessages.js";
 import { StatsChart } from "./StatsChart.js";
+
+/** The types WebSocketExample renders itself; every other type a service sends is shown generically. */
+const RENDERED_BY_THE_EXAMPLE: ReadonlySet<string> = new Set(["ocr_progress", "book_ready", "notification"]);
 
 function tokenFromHash(): string | undefined {
   return new URLSearchParams(location.hash.slice(1)).get("token") ?? undefined;
@@ -44,6 +48,7 @@ function Demo(): ReactNode {
         ) : (
           <WebSocketProvider token={token} options={{ validateFrames: true }}>
             <WebSocketExample />
+            <GenericMessages renderedElsewhere={RENDERED_BY_THE_EXAMPLE} />
           </WebSocketProvider>
         )}
       </div>

@@ -2,7 +2,8 @@
  * The protocol types, re-exported from `generated/typescript` (made from `schemas/` by
  * `make codegen`), and the few helper types the client builds on them.
  *
- * This is the only module that imports the generated code; nothing in the package declares a
+ * This is the only module of the plain client that imports the generated code (the React
+ * bindings also re-export the generated hooks); nothing in the package declares a
  * message shape of its own.
  */
 import {

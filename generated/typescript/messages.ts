@@ -7,23 +7,15 @@
  * via the `definition` "ServerMessage".
  */
 export type ServerMessage =
-  | ConnectionEstablishedMessage
-  | OcrProgressMessage
   | BookReadyMessage
-  | ReviewReminderMessage
+  | ConnectionEstablishedMessage
+  | ErrorMessage
   | LearningUpdateMessage
   | NotificationMessage
-  | ErrorMessage
+  | OcrProgressMessage
   | PongMessage
-  | ReadReceiptMessage;
-/**
- * Where the OCR run stands.
- */
-export type OcrStatus = "pending" | "processing" | "completed" | "failed";
-/**
- * How the toast is styled.
- */
-export type NotificationLevel = "info" | "success" | "warning" | "error";
+  | ReadReceiptMessage
+  | ReviewReminderMessage;
 /**
  * Why the hub could not act on a frame the client sent.
  */
@@ -35,18 +27,72 @@ export type ErrorCode =
   | "rate_limited"
   | "internal";
 /**
+ * How the toast is styled.
+ */
+export type NotificationLevel = "info" | "success" | "warning" | "error";
+/**
+ * Where the OCR run stands.
+ */
+export type OcrStatus = "pending" | "processing" | "completed" | "failed";
+/**
  * Any frame a client may send to the hub.
  *
  * This interface was referenced by `Notifyhub`'s JSON-Schema
  * via the `definition` "ClientFrame".
  */
-export type ClientFrame = PingFrame | AckFrame | ReadFrame;
+export type ClientFrame = AckFrame | PingFrame | ReadFrame;
 
 /**
  * Entry point: every frame the hub sends (`ServerMessage`) and every frame a client may send (`ClientFrame`). The WebSocket subprotocol is `x-subprotocol`; a browser passes its token as a second offered subprotocol, `x-bearer-subprotocol-prefix` followed by the JWT.
  */
 export interface Notifyhub {
   [k: string]: unknown | undefined;
+}
+/**
+ * A book has been processed and its lessons can be opened.
+ */
+export interface BookReadyMessage {
+  /**
+   * The message type; selects the payload schema.
+   */
+  type: "book_ready";
+  /**
+   * Unique id of this message, stamped by the hub.
+   */
+  id: string;
+  /**
+   * When the hub accepted the message (UTC).
+   */
+  timestamp: string;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
+  payload: BookReadyPayload;
+}
+/**
+ * The payload of a `book_ready` message.
+ *
+ * This interface was referenced by `BookReadyMessage`'s JSON-Schema
+ * via the `definition` "BookReadyPayload".
+ */
+export interface BookReadyPayload {
+  /**
+   * The book that is ready.
+   */
+  book_id: string;
+  /**
+   * The book's title.
+   */
+  title: string;
+  /**
+   * Pages in the book.
+   */
+  total_pages: number;
+  /**
+   * Optional link that opens the book in the app. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.
+   */
+  url?: string;
 }
 /**
  * The first frame on every accepted connection: who the hub thinks you are and the limits it applies.
@@ -123,13 +169,13 @@ export interface ConnectionEstablishedPayload {
   read_seq: number;
 }
 /**
- * Progress of the OCR run over an uploaded book.
+ * The hub could not act on a frame the client sent; the connection stays open.
  */
-export interface OcrProgressMessage {
+export interface ErrorMessage {
   /**
    * The message type; selects the payload schema.
    */
-  type: "ocr_progress";
+  type: "error";
   /**
    * Unique id of this message, stamped by the hub.
    */
@@ -138,128 +184,26 @@ export interface OcrProgressMessage {
    * When the hub accepted the message (UTC).
    */
   timestamp: string;
-  /**
-   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
-   */
-  seq?: number;
-  payload: OcrProgressPayload;
+  payload: ErrorPayload;
 }
 /**
- * The payload of a `ocr_progress` message.
+ * The payload of a `error` message.
  *
- * This interface was referenced by `OcrProgressMessage`'s JSON-Schema
- * via the `definition` "OcrProgressPayload".
+ * This interface was referenced by `ErrorMessage`'s JSON-Schema
+ * via the `definition` "ErrorPayload".
  */
-export interface OcrProgressPayload {
+export interface ErrorPayload {
+  code: ErrorCode;
   /**
-   * The book being processed.
+   * What went wrong, for a developer.
    */
-  book_id: string;
+  message: string;
   /**
-   * Pages in the book.
+   * Optional machine-readable context, such as the failing field.
    */
-  total_pages: number;
-  /**
-   * Pages done so far; never more than `total_pages` (checked by the hub).
-   */
-  processed_pages: number;
-  /**
-   * Percent complete, 0 to 100.
-   */
-  progress: number;
-  status: OcrStatus;
-  /**
-   * Optional human-readable detail, such as the reason for a failure.
-   */
-  message?: string;
-}
-/**
- * A book has been processed and its lessons can be opened.
- */
-export interface BookReadyMessage {
-  /**
-   * The message type; selects the payload schema.
-   */
-  type: "book_ready";
-  /**
-   * Unique id of this message, stamped by the hub.
-   */
-  id: string;
-  /**
-   * When the hub accepted the message (UTC).
-   */
-  timestamp: string;
-  /**
-   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
-   */
-  seq?: number;
-  payload: BookReadyPayload;
-}
-/**
- * The payload of a `book_ready` message.
- *
- * This interface was referenced by `BookReadyMessage`'s JSON-Schema
- * via the `definition` "BookReadyPayload".
- */
-export interface BookReadyPayload {
-  /**
-   * The book that is ready.
-   */
-  book_id: string;
-  /**
-   * The book's title.
-   */
-  title: string;
-  /**
-   * Pages in the book.
-   */
-  total_pages: number;
-  /**
-   * Optional link that opens the book in the app. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.
-   */
-  url?: string;
-}
-/**
- * Spaced-repetition reviews are due.
- */
-export interface ReviewReminderMessage {
-  /**
-   * The message type; selects the payload schema.
-   */
-  type: "review_reminder";
-  /**
-   * Unique id of this message, stamped by the hub.
-   */
-  id: string;
-  /**
-   * When the hub accepted the message (UTC).
-   */
-  timestamp: string;
-  /**
-   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
-   */
-  seq?: number;
-  payload: ReviewReminderPayload;
-}
-/**
- * The payload of a `review_reminder` message.
- *
- * This interface was referenced by `ReviewReminderMessage`'s JSON-Schema
- * via the `definition` "ReviewReminderPayload".
- */
-export interface ReviewReminderPayload {
-  /**
-   * How many reviews are due now.
-   */
-  due_count: number;
-  /**
-   * Optional: the book whose reviews are due; absent for reviews across books.
-   */
-  book_id?: string;
-  /**
-   * Optional text to show.
-   */
-  message?: string;
+  details?: {
+    [k: string]: unknown | undefined;
+  };
 }
 /**
  * Statistics of a study session, sent when the session ends or advances.
@@ -363,13 +307,13 @@ export interface NotificationPayload {
   action_url?: string;
 }
 /**
- * The hub could not act on a frame the client sent; the connection stays open.
+ * Progress of the OCR run over an uploaded book.
  */
-export interface ErrorMessage {
+export interface OcrProgressMessage {
   /**
    * The message type; selects the payload schema.
    */
-  type: "error";
+  type: "ocr_progress";
   /**
    * Unique id of this message, stamped by the hub.
    */
@@ -378,26 +322,40 @@ export interface ErrorMessage {
    * When the hub accepted the message (UTC).
    */
   timestamp: string;
-  payload: ErrorPayload;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
+  payload: OcrProgressPayload;
 }
 /**
- * The payload of a `error` message.
+ * The payload of a `ocr_progress` message.
  *
- * This interface was referenced by `ErrorMessage`'s JSON-Schema
- * via the `definition` "ErrorPayload".
+ * This interface was referenced by `OcrProgressMessage`'s JSON-Schema
+ * via the `definition` "OcrProgressPayload".
  */
-export interface ErrorPayload {
-  code: ErrorCode;
+export interface OcrProgressPayload {
   /**
-   * What went wrong, for a developer.
+   * The book being processed.
    */
-  message: string;
+  book_id: string;
   /**
-   * Optional machine-readable context, such as the failing field.
+   * Pages in the book.
    */
-  details?: {
-    [k: string]: unknown | undefined;
-  };
+  total_pages: number;
+  /**
+   * Pages done so far; never more than `total_pages` (checked by the hub).
+   */
+  processed_pages: number;
+  /**
+   * Percent complete, 0 to 100.
+   */
+  progress: number;
+  status: OcrStatus;
+  /**
+   * Optional human-readable detail, such as the reason for a failure.
+   */
+  message?: string;
 }
 /**
  * The reply to a client `ping`.
@@ -460,13 +418,46 @@ export interface ReadReceiptPayload {
   read_seq: number;
 }
 /**
- * The client's application-level heartbeat; the hub answers with `pong`.
+ * Spaced-repetition reviews are due.
  */
-export interface PingFrame {
+export interface ReviewReminderMessage {
   /**
-   * The frame type.
+   * The message type; selects the payload schema.
    */
-  type: "ping";
+  type: "review_reminder";
+  /**
+   * Unique id of this message, stamped by the hub.
+   */
+  id: string;
+  /**
+   * When the hub accepted the message (UTC).
+   */
+  timestamp: string;
+  /**
+   * Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.
+   */
+  seq?: number;
+  payload: ReviewReminderPayload;
+}
+/**
+ * The payload of a `review_reminder` message.
+ *
+ * This interface was referenced by `ReviewReminderMessage`'s JSON-Schema
+ * via the `definition` "ReviewReminderPayload".
+ */
+export interface ReviewReminderPayload {
+  /**
+   * How many reviews are due now.
+   */
+  due_count: number;
+  /**
+   * Optional: the book whose reviews are due; absent for reviews across books.
+   */
+  book_id?: string;
+  /**
+   * Optional text to show.
+   */
+  message?: string;
 }
 /**
  * Acknowledges every message of the user up to and including `seq` (cumulative, for all of the user's connections). Acknowledged messages are not replayed to a connection that opens without `since`.
@@ -480,6 +471,15 @@ export interface AckFrame {
    * The highest `seq` the client has handled.
    */
   seq: number;
+}
+/**
+ * The client's application-level heartbeat; the hub answers with `pong`.
+ */
+export interface PingFrame {
+  /**
+   * The frame type.
+   */
+  type: "ping";
 }
 /**
  * Marks every message up to and including `seq` read; the hub sends `read_receipt` to the user's other connections.

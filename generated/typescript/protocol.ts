@@ -196,28 +196,28 @@ export function isRefusalReason(error: unknown): error is RefusalReason {
 
 /** Every `type` the hub sends. */
 export const SERVER_MESSAGE_TYPES = [
-  "connection_established",
-  "ocr_progress",
   "book_ready",
-  "review_reminder",
+  "connection_established",
+  "error",
   "learning_update",
   "notification",
-  "error",
+  "ocr_progress",
   "pong",
   "read_receipt",
+  "review_reminder",
 ] as const;
 
 /** Each server message type by its `type` string. */
 export interface ServerMessageMap {
-  connection_established: ConnectionEstablishedMessage;
-  ocr_progress: OcrProgressMessage;
   book_ready: BookReadyMessage;
-  review_reminder: ReviewReminderMessage;
+  connection_established: ConnectionEstablishedMessage;
+  error: ErrorMessage;
   learning_update: LearningUpdateMessage;
   notification: NotificationMessage;
-  error: ErrorMessage;
+  ocr_progress: OcrProgressMessage;
   pong: PongMessage;
   read_receipt: ReadReceiptMessage;
+  review_reminder: ReviewReminderMessage;
 }
 
 export type ServerMessageType = ServerMessage["type"];

@@ -173,8 +173,8 @@ def test_renaming_book_ready_title_is_breaking() -> None:
 def test_a_new_type_in_the_union_is_one_compatible_change() -> None:
     """Adding a type (its file and its place in the union) is reported once, as compatible."""
     old, new = real_schemas(), real_schemas()
-    new["server/achievement_unlocked.json"] = {**OTHER, "properties": {"type": {"const": "achievement_unlocked"}}}
-    new["notifyhub.json"]["$defs"]["ServerMessage"]["oneOf"].append({"$ref": "server/achievement_unlocked.json"})
+    new["server/welcome_back.json"] = {**OTHER, "properties": {"type": {"const": "welcome_back"}}}
+    new["notifyhub.json"]["$defs"]["ServerMessage"]["oneOf"].append({"$ref": "server/welcome_back.json"})
     changes = compare(old, new)
     assert [(c.pointer, c.kind, c.what) for c in changes] == [
-        ("server/achievement_unlocked.json#", C, "new type `achievement_unlocked`")]
+        ("server/welcome_back.json#", C, "new type `welcome_back`")]

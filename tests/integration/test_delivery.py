@@ -7,21 +7,20 @@ import uuid
 
 import httpx
 import pytest
-from notifyhub_protocol import new_learning_update_message, new_ocr_progress_message, new_review_reminder_message
+from notifyhub_protocol import (
+    SERVER_MESSAGE_ADAPTER,
+    SERVER_MESSAGE_TYPES,
+    new_learning_update_message,
+    new_ocr_progress_message,
+    new_review_reminder_message,
+)
 
 from tests.support.hubs import RunningHub, wait_until
+from tests.support.schemas import server_examples, validate_server_frame
 
-BOOK_ID = "b7e2a0c4-1d3f-4e5a-8b9c-0d1e2f3a4b5c"
-PAYLOADS = {
-    "ocr_progress": {"book_id": BOOK_ID, "total_pages": 120, "processed_pages": 45, "progress": 37.5,
-                     "status": "processing", "message": "page 45"},
-    "book_ready": {"book_id": BOOK_ID, "title": "Le Petit Prince", "total_pages": 120,
-                   "url": "https://app.hailango.example/books/1"},
-    "review_reminder": {"due_count": 12},
-    "learning_update": {"session_id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f", "words_learned": 24,
-                        "pages_read": 6, "study_seconds": 1260, "accuracy": 0.875, "streak_days": 9},
-    "notification": {"title": "Upload finished", "message": "Processing", "level": "success"},
-}
+PAYLOADS = {name: example["payload"] for name, example in server_examples(services_only=True).items()}
+"""Each type a service may publish (from the generated registry), with its schema's example payload."""
+BOOK_ID = PAYLOADS["ocr_progress"]["book_id"]
 
 
 def to_users(user_ids, message_type: str, payload: dict | None = None) -> dict:
@@ -53,12 +52,22 @@ async def test_message_reaches_every_connection_of_its_user_only(hub: RunningHub
 
 @pytest.mark.parametrize("message_type", PAYLOADS)
 async def test_every_service_message_type_is_delivered_as_sent(hub: RunningHub, message_type: str) -> None:
-    """Each message type a service sends arrives with its payload unchanged."""
+    """Each type a service may send (its schema's example) arrives unchanged, valid and typed."""
     user_id = uuid.uuid4()
     client = await hub.connect(user_id)
     assert (await hub.publish(to_users([user_id], message_type))).status_code == 202
     frame = await client.receive_type(message_type)
     assert frame["payload"] == PAYLOADS[message_type]
+    validate_server_frame(frame)
+    typed = SERVER_MESSAGE_ADAPTER.validate_python(frame).root
+    assert type(typed) is SERVER_MESSAGE_TYPES[message_type].message_model
+    assert typed.payload.model_dump(mode="json", exclude_unset=True) == PAYLOADS[message_type]
+
+
+def test_services_may_send_some_types_but_not_the_hubs_own() -> None:
+    """The every-type delivery test has types to cover, and the hub's own types stay out of it."""
+    assert PAYLOADS
+    assert "connection_established" not in PAYLOADS and "pong" not in PAYLOADS
 
 
 async def test_link_is_delivered_as_sent(hub: RunningHub) -> None:
@@ -118,7 +127,8 @@ INVALID_BODIES = {
     "progress_over_100": (to_users([uuid.uuid4()], "ocr_progress",
                                    {**PAYLOADS["ocr_progress"], "progress": 101}), "/message/payload/progress"),
     "processed_over_total": (to_users([uuid.uuid4()], "ocr_progress",
-                                      {**PAYLOADS["ocr_progress"], "processed_pages": 121}),
+                                      {**PAYLOADS["ocr_progress"],
+                                       "processed_pages": PAYLOADS["ocr_progress"]["total_pages"] + 1}),
                              "/message/payload/processed_pages"),
     "string_for_integer": (to_users([uuid.uuid4()], "review_reminder", {"due_count": "10"}),
                            "/message/payload/due_count"),

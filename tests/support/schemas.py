@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from notifyhub_protocol import SERVER_MESSAGE_TYPES
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -67,3 +68,18 @@ def _problems(union: str, frame: Any) -> list[str]:
     errors = sorted(_validator((SCHEMAS / mapping[message_type]).as_uri()).iter_errors(frame),
                     key=lambda e: list(map(str, e.path)))
     return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors]
+
+
+def _schema_of(union: str, message_type: str) -> dict[str, Any]:
+    mapping = json.loads(ENTRY.read_text())["$defs"][union]["discriminator"]["mapping"]
+    return json.loads((SCHEMAS / mapping[message_type]).read_text())
+
+
+def server_examples(*, services_only: bool = False) -> dict[str, dict[str, Any]]:
+    """The first `examples` entry of each type in the generated registry, by type.
+
+    With services_only, only the types a service may publish. Raises KeyError when the registry
+    names a type no schema file declares (generated/ is stale: run `make codegen`).
+    """
+    return {name: _schema_of("ServerMessage", name)["examples"][0]
+            for name, spec in SERVER_MESSAGE_TYPES.items() if spec.sent_by_services or not services_only}

@@ -2,7 +2,13 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { createClient, type NotifyhubClient } from "../client.js";
 import type { ClientOptions, TokenSource } from "../options.js";
+import { provideSubscriptionHook } from "../../../generated/typescript/subscription.js";
 import { WebSocketContext, type WebSocketContextValue } from "./context.js";
+import { useWebSocketSubscription } from "./hooks.js";
+
+// The generated per-type hooks (useBookReady, ...) subscribe through this; it runs wherever a
+// provider can be rendered, so they work wherever hooks may be used at all.
+provideSubscriptionHook(useWebSocketSubscription);
 
 export interface WebSocketProviderProps {
   /** The hub's WebSocket URL; defaults as `ClientOptions.url` does. Ignored when `client` is given. */

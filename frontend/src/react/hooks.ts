@@ -110,23 +110,3 @@ export function useWebSocketSubscriptions(handlers: MessageHandlers): void {
     return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
   }, [client, types, latest]);
 }
-
-/** Makes the typed hook for one message type. */
-function subscriptionHook<T extends ServerMessageType>(type: T): (handler: MessageHandler<T>) => void {
-  return function useTypedSubscription(handler) {
-    useWebSocketSubscription(type, handler);
-  };
-}
-
-/** `ocr_progress`: how far the OCR run over a book is. */
-export const useOCRProgress = subscriptionHook("ocr_progress");
-/** `book_ready`: a processed book can be opened. */
-export const useBookReady = subscriptionHook("book_ready");
-/** `review_reminder`: reviews are due. */
-export const useReviewReminder = subscriptionHook("review_reminder");
-/** `learning_update`: a study session's statistics. */
-export const useLearningUpdate = subscriptionHook("learning_update");
-/** `notification`: a toast for the user. */
-export const useNotification = subscriptionHook("notification");
-/** `error`: the hub refused a frame, or the client gave up reconnecting (`payload.details.local`). */
-export const useErrorNotification = subscriptionHook("error");

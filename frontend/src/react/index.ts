@@ -1,14 +1,8 @@
 /** React bindings for notifyhub: a provider and hooks. */
 export { WebSocketProvider, type WebSocketProviderProps } from "./WebSocketProvider.js";
 export {
-  useBookReady,
   useConnectionState,
-  useErrorNotification,
-  useLearningUpdate,
-  useNotification,
-  useOCRProgress,
   useReadState,
-  useReviewReminder,
   useWebSocket,
   useWebSocketClient,
   useWebSocketSubscription,
@@ -16,3 +10,5 @@ export {
   type UseReadStateResult,
   type UseWebSocketResult,
 } from "./hooks.js";
+// One hook per message type (`useBookReady`, `useOCRProgress`, ...), generated from schemas/.
+export * from "../../../generated/typescript/hooks.js";

@@ -8,25 +8,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import WebSocket from "ws";
 import { createClient, type NotifyhubClient } from "../../src/client.js";
 import type { ClientOptions, StateChange, TokenSource } from "../../src/options.js";
-import { CloseCode, SERVER_MESSAGE_TYPES, type PayloadOf, type ServerMessage } from "../../src/types.js";
+import {
+  CloseCode,
+  SERVER_MESSAGE_TYPES,
+  type MessageOf,
+  type ServerMessage,
+  type ServerMessageType,
+} from "../../src/types.js";
+import { SERVICE_MESSAGE_TYPES, exampleOf } from "../support/examples.js";
 import { Hub, NOTIFYHUB, freePort, hubAvailable, mintToken } from "../support/hub.js";
-import { bookReady, notification, ocrProgress } from "../support/messages.js";
+import { bookReady, notification } from "../support/messages.js";
 
 if (!hubAvailable) {
   const reason = `${NOTIFYHUB} is missing (run \`make install\`)`;
   if (process.env.CI) throw new Error(`real-hub tests cannot run under CI: ${reason}`);
   console.warn(`\n*** SKIPPING the real-hub tests: ${reason} ***\n`);
 }
-
-const reviewReminder: PayloadOf<"review_reminder"> = { due_count: 12, message: "Time to review" };
-const learningUpdate: PayloadOf<"learning_update"> = {
-  session_id: "5b0c1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d",
-  words_learned: 30,
-  pages_read: 4,
-  study_seconds: 600,
-  accuracy: 0.9,
-  streak_days: 7,
-};
 
 interface Connected {
   readonly client: NotifyhubClient;
@@ -82,44 +79,52 @@ describe.skipIf(!hubAvailable)("against a real notifyhub", () => {
 
   it("receives every message type, typed, and nothing meant for another user", async () => {
     // What the app relies on: each published message reaches its user's tabs, and only theirs.
+    // The types and payloads are the generated catalog's and their schemas' examples.
     const alice = randomUUID();
     const bob = randomUUID();
-    const aliceToken = await mintToken(alice);
+    const [aliceToken, bobToken] = await Promise.all([mintToken(alice), mintToken(bob)]);
     const tab1 = connect(aliceToken, { heartbeatInterval: 200 });
     const tab2 = connect(aliceToken);
-    const other = connect(await mintToken(bob), { tokenTransport: "query" });
-    const progress: PayloadOf<"ocr_progress">[] = [];
-    tab1.client.subscribe("ocr_progress", (payload) => progress.push(payload));
+    const other = connect(bobToken, { tokenTransport: "query" });
+    const handled = new Map<ServerMessageType, [unknown, ServerMessage][]>();
+    const handle = <T extends ServerMessageType>(type: T): void => {
+      handled.set(type, []);
+      tab1.client.subscribe(type, (payload, message: MessageOf<T>) => handled.get(type)?.push([payload, message]));
+    };
+    SERVER_MESSAGE_TYPES.forEach(handle);
     await opened(tab1, tab2, other);
 
-    const sent = [
-      { type: "ocr_progress", payload: ocrProgress },
-      { type: "book_ready", payload: bookReady },
-      { type: "review_reminder", payload: reviewReminder },
-      { type: "learning_update", payload: learningUpdate },
-      { type: "notification", payload: notification },
-    ];
+    const sent = SERVICE_MESSAGE_TYPES.map((type) => ({ type, payload: exampleOf(type).payload }));
     for (const message of sent) {
       expect((await hub.publish({ user_ids: [alice], message })).connections).toBe(2);
     }
     const broadcast = { ...notification, title: "Maintenance tonight" };
     await hub.publish({ broadcast: true, message: { type: "notification", payload: broadcast } });
 
-    await vi.waitFor(() => expect(tab2.received.filter((m) => "seq" in m && m.seq === 5)).toHaveLength(1), { timeout: 5000 });
-    expect(tab2.client.send({ type: "read", seq: 5 })).toBe(true); // tab1 gets read_receipt
+    const last = sent.length;
+    await vi.waitFor(() => expect(tab2.received.filter((m) => "seq" in m && m.seq === last)).toHaveLength(1), { timeout: 5000 });
+    expect(tab2.client.send({ type: "read", seq: last })).toBe(true); // tab1 gets read_receipt
     expect(tab1.client.send({ type: "ack", seq: 999 })).toBe(true); // past the last seq: an error
     await vi.waitFor(
       () => expect(new Set(types(tab1.received))).toEqual(new Set(SERVER_MESSAGE_TYPES)),
       { timeout: 5000 },
     );
 
-    expect(progress).toEqual([ocrProgress]);
+    // Each type's handler got exactly its own messages, the payload as published.
+    for (const type of SERVER_MESSAGE_TYPES) {
+      const calls = handled.get(type) ?? [];
+      expect(calls.length, type).toBeGreaterThan(0);
+      calls.forEach(([payload, message]) => expect([message.type, payload]).toEqual([type, message.payload]));
+    }
+    for (const { type, payload } of sent) {
+      expect(handled.get(type)?.[0]?.[0], type).toEqual(payload);
+    }
     const published = tab1.received.filter((m) => "seq" in m && m.seq !== undefined);
     expect(published.map((m) => [m.type, m.payload, "seq" in m ? m.seq : undefined])).toEqual(
       sent.map((message, index) => [message.type, message.payload, index + 1]),
     );
     const receipt = tab1.received.find((m) => m.type === "read_receipt");
-    expect(receipt?.payload).toEqual({ read_seq: 5 });
+    expect(receipt?.payload).toEqual({ read_seq: last });
     const error = tab1.received.find((m) => m.type === "error");
     expect(error?.payload).toMatchObject({ code: "invalid_message" });
 

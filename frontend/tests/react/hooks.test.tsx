@@ -3,19 +3,26 @@ import { act, cleanup, render, screen } from "@testing-library/react";
 import { StrictMode, useState, type ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClient, type NotifyhubClient } from "../../src/client.js";
+import * as bindings from "../../src/react/index.js";
 import {
+  SUBSCRIPTION_HOOK_NAMES,
   WebSocketProvider,
   useBookReady,
   useErrorNotification,
-  useLearningUpdate,
   useNotification,
   useOCRProgress,
-  useReviewReminder,
   useWebSocket,
   useWebSocketSubscription,
   useWebSocketSubscriptions,
 } from "../../src/react/index.js";
-import type { PayloadOf } from "../../src/types.js";
+import {
+  SERVER_MESSAGE_CATALOG,
+  SERVER_MESSAGE_TYPES,
+  type PayloadOf,
+  type ServerMessage,
+  type ServerMessageType,
+} from "../../src/types.js";
+import { exampleOf } from "../support/examples.js";
 import { FakeWebSocket } from "../support/fakeWebSocket.js";
 import { HUB_URL } from "../support/harness.js";
 import { bookReady, established, message, notification, ocrProgress } from "../support/messages.js";
@@ -118,15 +125,41 @@ describe("WebSocketProvider", () => {
 });
 
 describe("subscription hooks", () => {
-  it("give each typed hook its payload", async () => {
+  it("give each generated hook its type's payload", async () => {
+    // Every type with a hook (from the generated catalog) reaches its hook, and only its own.
+    const hooked = Object.entries(SUBSCRIPTION_HOOK_NAMES) as [ServerMessageType, keyof typeof bindings][];
+    const seen: [string, unknown, unknown][] = [];
+    function Listener(): ReactNode {
+      for (const [type, name] of hooked) {
+        const hook = bindings[name] as (handler: (payload: unknown, message: ServerMessage) => void) => void;
+        hook((payload, received) => seen.push([type, received.type, payload]));
+      }
+      return null;
+    }
+    render(
+      <WebSocketProvider client={newClient()} token="jwt">
+        <Listener />
+      </WebSocketProvider>,
+    );
+    await flush();
+    let seq = 0;
+    const sent = SERVER_MESSAGE_TYPES.filter((type) => type !== "connection_established").map((type) => {
+      const extra = SERVER_MESSAGE_CATALOG[type].sentByServices ? { seq: (seq += 1) } : {};
+      return message(type, exampleOf(type).payload, extra);
+    });
+    hubSends(confirm(), ...sent);
+    expect(hooked.length).toBeGreaterThan(0);
+    expect(seen).toEqual(
+      sent.filter((m) => m.type in SUBSCRIPTION_HOOK_NAMES).map((m) => [m.type, m.type, m.payload]),
+    );
+  });
+
+  it("type each named hook's payload", async () => {
     // Components read payload fields directly, each hook typed by its message.
     const seen: string[] = [];
     function Listener(): ReactNode {
       useOCRProgress((p: PayloadOf<"ocr_progress">) => seen.push(`ocr ${p.processed_pages}/${p.total_pages}`));
       useBookReady((p) => seen.push(`ready ${p.title}`));
-      useNotification((p) => seen.push(`note ${p.level}`));
-      useReviewReminder((p) => seen.push(`due ${p.due_count}`));
-      useLearningUpdate((p) => seen.push(`words ${p.words_learned}`));
       useErrorNotification((p) => seen.push(`error ${p.code}`));
       return null;
     }
@@ -140,19 +173,9 @@ describe("subscription hooks", () => {
       confirm(),
       message("ocr_progress", ocrProgress, { seq: 1 }),
       message("book_ready", bookReady, { seq: 2 }),
-      message("notification", notification, { seq: 3 }),
-      message("review_reminder", { due_count: 12 }, { seq: 4 }),
-      message("learning_update", {
-        session_id: "s",
-        words_learned: 30,
-        pages_read: 4,
-        study_seconds: 600,
-        accuracy: 0.9,
-        streak_days: 7,
-      }, { seq: 5 }),
       message("error", { code: "rate_limited", message: "slow down" }),
     );
-    expect(seen).toEqual(["ocr 45/120", "ready Le Petit Prince", "note success", "due 12", "words 30", "error rate_limited"]);
+    expect(seen).toEqual(["ocr 45/120", "ready Le Petit Prince", "error rate_limited"]);
   });
 
   it("unsubscribes on unmount", async () => {

@@ -16,15 +16,15 @@ from .codes import (
     should_reconnect,
 )
 from .constructors import (
-    new_connection_established_message,
-    new_ocr_progress_message,
     new_book_ready_message,
-    new_review_reminder_message,
+    new_connection_established_message,
+    new_error_message,
     new_learning_update_message,
     new_notification_message,
-    new_error_message,
+    new_ocr_progress_message,
     new_pong_message,
     new_read_receipt_message,
+    new_review_reminder_message,
 )
 from .models import (
     AckFrame,

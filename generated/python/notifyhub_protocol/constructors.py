@@ -80,6 +80,21 @@ def _stamp(message_type: str, message_model: type[MessageT], payload_model: type
     )
 
 
+def new_book_ready_message(
+    *,
+    book_id: UUID | str,
+    title: str,
+    total_pages: int,
+    url: str | MISSING = MISSING,
+) -> BookReadyMessage:
+    """A book has been processed and its lessons can be opened.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("book_ready", BookReadyMessage, BookReadyPayload, locals())
+
+
 def new_connection_established_message(
     *,
     connection_id: UUID | str,
@@ -103,50 +118,18 @@ def new_connection_established_message(
     return _stamp("connection_established", ConnectionEstablishedMessage, ConnectionEstablishedPayload, locals())
 
 
-def new_ocr_progress_message(
+def new_error_message(
     *,
-    book_id: UUID | str,
-    total_pages: int,
-    processed_pages: int,
-    progress: float,
-    status: Literal['pending', 'processing', 'completed', 'failed'],
-    message: str | MISSING = MISSING,
-) -> OcrProgressMessage:
-    """Progress of the OCR run over an uploaded book.
+    code: Literal['invalid_json', 'invalid_message', 'unknown_type', 'message_too_large', 'rate_limited', 'internal'],
+    message: str,
+    details: dict[str, Any] | MISSING = MISSING,
+) -> ErrorMessage:
+    """The hub could not act on a frame the client sent; the connection stays open.
 
     Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
     Raises pydantic.ValidationError when a field is invalid.
     """
-    return _stamp("ocr_progress", OcrProgressMessage, OcrProgressPayload, locals())
-
-
-def new_book_ready_message(
-    *,
-    book_id: UUID | str,
-    title: str,
-    total_pages: int,
-    url: str | MISSING = MISSING,
-) -> BookReadyMessage:
-    """A book has been processed and its lessons can be opened.
-
-    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
-    Raises pydantic.ValidationError when a field is invalid.
-    """
-    return _stamp("book_ready", BookReadyMessage, BookReadyPayload, locals())
-
-
-def new_review_reminder_message(
-    *,
-    due_count: int,
-    book_id: UUID | str | MISSING = MISSING,
-    message: str | MISSING = MISSING,
-) -> ReviewReminderMessage:
-    """Spaced-repetition reviews are due.
-
-    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
-    Raises pydantic.ValidationError when a field is invalid.
-    """
-    return _stamp("review_reminder", ReviewReminderMessage, ReviewReminderPayload, locals())
+    return _stamp("error", ErrorMessage, ErrorPayload, locals())
 
 
 def new_learning_update_message(
@@ -182,18 +165,21 @@ def new_notification_message(
     return _stamp("notification", NotificationMessage, NotificationPayload, locals())
 
 
-def new_error_message(
+def new_ocr_progress_message(
     *,
-    code: Literal['invalid_json', 'invalid_message', 'unknown_type', 'message_too_large', 'rate_limited', 'internal'],
-    message: str,
-    details: dict[str, Any] | MISSING = MISSING,
-) -> ErrorMessage:
-    """The hub could not act on a frame the client sent; the connection stays open.
+    book_id: UUID | str,
+    total_pages: int,
+    processed_pages: int,
+    progress: float,
+    status: Literal['pending', 'processing', 'completed', 'failed'],
+    message: str | MISSING = MISSING,
+) -> OcrProgressMessage:
+    """Progress of the OCR run over an uploaded book.
 
     Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
     Raises pydantic.ValidationError when a field is invalid.
     """
-    return _stamp("error", ErrorMessage, ErrorPayload, locals())
+    return _stamp("ocr_progress", OcrProgressMessage, OcrProgressPayload, locals())
 
 
 def new_pong_message(
@@ -218,4 +204,18 @@ def new_read_receipt_message(
     Raises pydantic.ValidationError when a field is invalid.
     """
     return _stamp("read_receipt", ReadReceiptMessage, ReadReceiptPayload, locals())
+
+
+def new_review_reminder_message(
+    *,
+    due_count: int,
+    book_id: UUID | str | MISSING = MISSING,
+    message: str | MISSING = MISSING,
+) -> ReviewReminderMessage:
+    """Spaced-repetition reviews are due.
+
+    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _stamp("review_reminder", ReviewReminderMessage, ReviewReminderPayload, locals())
 

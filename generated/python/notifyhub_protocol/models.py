@@ -19,6 +19,28 @@ class Notifyhub(RootModel[Any]):
     ]
 
 
+class BookReadyPayload(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    book_id: Annotated[Uuid, Field(description='The book that is ready.')]
+    title: Annotated[
+        str, Field(description="The book's title.", max_length=500, min_length=1)
+    ]
+    total_pages: Annotated[
+        int, Field(description='Pages in the book.', ge=1, le=9007199254740991)
+    ]
+    url: Annotated[
+        Uri | MISSING,
+        Field(
+            description="Optional link that opens the book in the app. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.",
+            max_length=2048,
+            pattern='^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):',
+        ),
+    ] = MISSING
+
+
 class ConnectionEstablishedPayload(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
@@ -99,81 +121,6 @@ class ConnectionEstablishedPayload(BaseModel):
     ]
 
 
-class OcrProgressPayload(BaseModel):
-    model_config = ConfigDict(
-        extra='forbid',
-        validate_by_name=True,
-    )
-    book_id: Annotated[Uuid, Field(description='The book being processed.')]
-    total_pages: Annotated[
-        int, Field(description='Pages in the book.', ge=1, le=9007199254740991)
-    ]
-    processed_pages: Annotated[
-        int,
-        Field(
-            description='Pages done so far; never more than `total_pages` (checked by the hub).',
-            ge=0,
-            le=9007199254740991,
-        ),
-    ]
-    progress: Annotated[
-        float, Field(description='Percent complete, 0 to 100.', ge=0.0, le=100.0)
-    ]
-    status: Annotated[
-        Literal['pending', 'processing', 'completed', 'failed'],
-        Field(description='Where the OCR run stands.', title='OcrStatus'),
-    ]
-    message: Annotated[
-        str | MISSING,
-        Field(
-            description='Optional human-readable detail, such as the reason for a failure.',
-            max_length=1000,
-        ),
-    ] = MISSING
-
-
-class BookReadyPayload(BaseModel):
-    model_config = ConfigDict(
-        extra='forbid',
-        validate_by_name=True,
-    )
-    book_id: Annotated[Uuid, Field(description='The book that is ready.')]
-    title: Annotated[
-        str, Field(description="The book's title.", max_length=500, min_length=1)
-    ]
-    total_pages: Annotated[
-        int, Field(description='Pages in the book.', ge=1, le=9007199254740991)
-    ]
-    url: Annotated[
-        Uri | MISSING,
-        Field(
-            description="Optional link that opens the book in the app. Only `http`, `https` and the app's `hailango` scheme (any case) are accepted, so it is safe in an `<a href>`.",
-            max_length=2048,
-            pattern='^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):',
-        ),
-    ] = MISSING
-
-
-class ReviewReminderPayload(BaseModel):
-    model_config = ConfigDict(
-        extra='forbid',
-        validate_by_name=True,
-    )
-    due_count: Annotated[
-        int,
-        Field(description='How many reviews are due now.', ge=1, le=9007199254740991),
-    ]
-    book_id: Annotated[
-        Uuid | MISSING,
-        Field(
-            description='Optional: the book whose reviews are due; absent for reviews across books.'
-        ),
-    ] = MISSING
-    message: Annotated[
-        str | MISSING, Field(description='Optional text to show.', max_length=1000)
-    ] = MISSING
-
-
 class LearningUpdatePayload(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
@@ -234,6 +181,39 @@ class NotificationPayload(BaseModel):
     ] = MISSING
 
 
+class OcrProgressPayload(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    book_id: Annotated[Uuid, Field(description='The book being processed.')]
+    total_pages: Annotated[
+        int, Field(description='Pages in the book.', ge=1, le=9007199254740991)
+    ]
+    processed_pages: Annotated[
+        int,
+        Field(
+            description='Pages done so far; never more than `total_pages` (checked by the hub).',
+            ge=0,
+            le=9007199254740991,
+        ),
+    ]
+    progress: Annotated[
+        float, Field(description='Percent complete, 0 to 100.', ge=0.0, le=100.0)
+    ]
+    status: Annotated[
+        Literal['pending', 'processing', 'completed', 'failed'],
+        Field(description='Where the OCR run stands.', title='OcrStatus'),
+    ]
+    message: Annotated[
+        str | MISSING,
+        Field(
+            description='Optional human-readable detail, such as the reason for a failure.',
+            max_length=1000,
+        ),
+    ] = MISSING
+
+
 class PongPayload(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
@@ -259,12 +239,24 @@ class ReadReceiptPayload(BaseModel):
     ]
 
 
-class PingFrame(BaseModel):
+class ReviewReminderPayload(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
         validate_by_name=True,
     )
-    type: Annotated[Literal['ping'], Field(description='The frame type.')]
+    due_count: Annotated[
+        int,
+        Field(description='How many reviews are due now.', ge=1, le=9007199254740991),
+    ]
+    book_id: Annotated[
+        Uuid | MISSING,
+        Field(
+            description='Optional: the book whose reviews are due; absent for reviews across books.'
+        ),
+    ] = MISSING
+    message: Annotated[
+        str | MISSING, Field(description='Optional text to show.', max_length=1000)
+    ] = MISSING
 
 
 class AckFrame(BaseModel):
@@ -283,6 +275,14 @@ class AckFrame(BaseModel):
     ]
 
 
+class PingFrame(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    type: Annotated[Literal['ping'], Field(description='The frame type.')]
+
+
 class ReadFrame(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
@@ -297,50 +297,6 @@ class ReadFrame(BaseModel):
             le=9007199254740991,
         ),
     ]
-
-
-class ConnectionEstablishedMessage(BaseModel):
-    model_config = ConfigDict(
-        extra='forbid',
-        validate_by_name=True,
-    )
-    type: Annotated[
-        Literal['connection_established'],
-        Field(description='The message type; selects the payload schema.'),
-    ]
-    id: Annotated[
-        Uuid, Field(description='Unique id of this message, stamped by the hub.')
-    ]
-    timestamp: Annotated[
-        Timestamp, Field(description='When the hub accepted the message (UTC).')
-    ]
-    payload: ConnectionEstablishedPayload
-
-
-class OcrProgressMessage(BaseModel):
-    model_config = ConfigDict(
-        extra='forbid',
-        validate_by_name=True,
-    )
-    type: Annotated[
-        Literal['ocr_progress'],
-        Field(description='The message type; selects the payload schema.'),
-    ]
-    id: Annotated[
-        Uuid, Field(description='Unique id of this message, stamped by the hub.')
-    ]
-    timestamp: Annotated[
-        Timestamp, Field(description='When the hub accepted the message (UTC).')
-    ]
-    seq: Annotated[
-        int | MISSING,
-        Field(
-            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
-            ge=1,
-            le=9007199254740991,
-        ),
-    ] = MISSING
-    payload: OcrProgressPayload
 
 
 class BookReadyMessage(BaseModel):
@@ -369,13 +325,13 @@ class BookReadyMessage(BaseModel):
     payload: BookReadyPayload
 
 
-class ReviewReminderMessage(BaseModel):
+class ConnectionEstablishedMessage(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
         validate_by_name=True,
     )
     type: Annotated[
-        Literal['review_reminder'],
+        Literal['connection_established'],
         Field(description='The message type; selects the payload schema.'),
     ]
     id: Annotated[
@@ -384,15 +340,29 @@ class ReviewReminderMessage(BaseModel):
     timestamp: Annotated[
         Timestamp, Field(description='When the hub accepted the message (UTC).')
     ]
-    seq: Annotated[
-        int | MISSING,
+    payload: ConnectionEstablishedPayload
+
+
+class ErrorPayload(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    code: Annotated[
+        Literal['invalid_json', 'invalid_message', 'unknown_type', 'message_too_large', 'rate_limited', 'internal'],
         Field(
-            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
-            ge=1,
-            le=9007199254740991,
+            description='Why the hub could not act on a frame the client sent.',
+            examples=['invalid_json'],
+            title='ErrorCode',
+        ),
+    ]
+    message: Annotated[str, Field(description='What went wrong, for a developer.')]
+    details: Annotated[
+        dict[str, Any] | MISSING,
+        Field(
+            description='Optional machine-readable context, such as the failing field.'
         ),
     ] = MISSING
-    payload: ReviewReminderPayload
 
 
 class LearningUpdateMessage(BaseModel):
@@ -447,26 +417,30 @@ class NotificationMessage(BaseModel):
     payload: NotificationPayload
 
 
-class ErrorPayload(BaseModel):
+class OcrProgressMessage(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
         validate_by_name=True,
     )
-    code: Annotated[
-        Literal['invalid_json', 'invalid_message', 'unknown_type', 'message_too_large', 'rate_limited', 'internal'],
-        Field(
-            description='Why the hub could not act on a frame the client sent.',
-            examples=['invalid_json'],
-            title='ErrorCode',
-        ),
+    type: Annotated[
+        Literal['ocr_progress'],
+        Field(description='The message type; selects the payload schema.'),
     ]
-    message: Annotated[str, Field(description='What went wrong, for a developer.')]
-    details: Annotated[
-        dict[str, Any] | MISSING,
+    id: Annotated[
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
+    ]
+    timestamp: Annotated[
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
+    ]
+    seq: Annotated[
+        int | MISSING,
         Field(
-            description='Optional machine-readable context, such as the failing field.'
+            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
+            ge=1,
+            le=9007199254740991,
         ),
     ] = MISSING
+    payload: OcrProgressPayload
 
 
 class PongMessage(BaseModel):
@@ -505,9 +479,35 @@ class ReadReceiptMessage(BaseModel):
     payload: ReadReceiptPayload
 
 
-class ClientFrame(RootModel[PingFrame | AckFrame | ReadFrame]):
+class ReviewReminderMessage(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+        validate_by_name=True,
+    )
+    type: Annotated[
+        Literal['review_reminder'],
+        Field(description='The message type; selects the payload schema.'),
+    ]
+    id: Annotated[
+        Uuid, Field(description='Unique id of this message, stamped by the hub.')
+    ]
+    timestamp: Annotated[
+        Timestamp, Field(description='When the hub accepted the message (UTC).')
+    ]
+    seq: Annotated[
+        int | MISSING,
+        Field(
+            description="Position of this message in the user's stream: 1, 2, 3, ... with no holes within one epoch. Present on messages sent to a user; absent on broadcasts and on the hub's own replies.",
+            ge=1,
+            le=9007199254740991,
+        ),
+    ] = MISSING
+    payload: ReviewReminderPayload
+
+
+class ClientFrame(RootModel[AckFrame | PingFrame | ReadFrame]):
     root: Annotated[
-        PingFrame | AckFrame | ReadFrame,
+        AckFrame | PingFrame | ReadFrame,
         Field(
             description='Any frame a client may send to the hub.',
             discriminator='type',
@@ -536,19 +536,19 @@ class ErrorMessage(BaseModel):
 
 class ServerMessage(
     RootModel[
-        ConnectionEstablishedMessage
-        | OcrProgressMessage
-        | BookReadyMessage
-        | ReviewReminderMessage
+        BookReadyMessage
+        | ConnectionEstablishedMessage
+        | ErrorMessage
         | LearningUpdateMessage
         | NotificationMessage
-        | ErrorMessage
+        | OcrProgressMessage
         | PongMessage
         | ReadReceiptMessage
+        | ReviewReminderMessage
     ]
 ):
     root: Annotated[
-        ConnectionEstablishedMessage | OcrProgressMessage | BookReadyMessage | ReviewReminderMessage | LearningUpdateMessage | NotificationMessage | ErrorMessage | PongMessage | ReadReceiptMessage,
+        BookReadyMessage | ConnectionEstablishedMessage | ErrorMessage | LearningUpdateMessage | NotificationMessage | OcrProgressMessage | PongMessage | ReadReceiptMessage | ReviewReminderMessage,
         Field(
             description='Any frame the hub sends to a client.',
             discriminator='type',

@@ -48,33 +48,24 @@ class MessageType:
 
 
 SERVER_MESSAGE_TYPES: dict[str, MessageType] = {
-    "connection_established": MessageType("connection_established", ConnectionEstablishedMessage, ConnectionEstablishedPayload, False),
-    "ocr_progress": MessageType("ocr_progress", OcrProgressMessage, OcrProgressPayload, True),
     "book_ready": MessageType("book_ready", BookReadyMessage, BookReadyPayload, True),
-    "review_reminder": MessageType("review_reminder", ReviewReminderMessage, ReviewReminderPayload, True),
+    "connection_established": MessageType("connection_established", ConnectionEstablishedMessage, ConnectionEstablishedPayload, False),
+    "error": MessageType("error", ErrorMessage, ErrorPayload, False),
     "learning_update": MessageType("learning_update", LearningUpdateMessage, LearningUpdatePayload, True),
     "notification": MessageType("notification", NotificationMessage, NotificationPayload, True),
-    "error": MessageType("error", ErrorMessage, ErrorPayload, False),
+    "ocr_progress": MessageType("ocr_progress", OcrProgressMessage, OcrProgressPayload, True),
     "pong": MessageType("pong", PongMessage, PongPayload, False),
     "read_receipt": MessageType("read_receipt", ReadReceiptMessage, ReadReceiptPayload, False),
+    "review_reminder": MessageType("review_reminder", ReviewReminderMessage, ReviewReminderPayload, True),
 }
 """Every type the hub sends, by its `type` string."""
 
 CLIENT_FRAME_TYPES: dict[str, type[BaseModel]] = {
-    "ping": PingFrame,
     "ack": AckFrame,
+    "ping": PingFrame,
     "read": ReadFrame,
 }
 """Every frame type a client may send, by its `type` string."""
-
-
-class OcrProgressDraft(BaseModel):
-    """A `ocr_progress` message as a service submits it; the hub adds `id` and `timestamp`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["ocr_progress"]
-    payload: OcrProgressPayload
 
 
 class BookReadyDraft(BaseModel):
@@ -84,15 +75,6 @@ class BookReadyDraft(BaseModel):
 
     type: Literal["book_ready"]
     payload: BookReadyPayload
-
-
-class ReviewReminderDraft(BaseModel):
-    """A `review_reminder` message as a service submits it; the hub adds `id` and `timestamp`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["review_reminder"]
-    payload: ReviewReminderPayload
 
 
 class LearningUpdateDraft(BaseModel):
@@ -113,7 +95,25 @@ class NotificationDraft(BaseModel):
     payload: NotificationPayload
 
 
-OutgoingMessage = Annotated[OcrProgressDraft | BookReadyDraft | ReviewReminderDraft | LearningUpdateDraft | NotificationDraft, Field(discriminator="type")]
+class OcrProgressDraft(BaseModel):
+    """A `ocr_progress` message as a service submits it; the hub adds `id` and `timestamp`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["ocr_progress"]
+    payload: OcrProgressPayload
+
+
+class ReviewReminderDraft(BaseModel):
+    """A `review_reminder` message as a service submits it; the hub adds `id` and `timestamp`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["review_reminder"]
+    payload: ReviewReminderPayload
+
+
+OutgoingMessage = Annotated[BookReadyDraft | LearningUpdateDraft | NotificationDraft | OcrProgressDraft | ReviewReminderDraft, Field(discriminator="type")]
 """Any message a service may submit, told apart by `type`."""
 
 SERVER_MESSAGE_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
