@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import io
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
@@ -79,6 +82,27 @@ async def start_hub(backend_settings: dict[str, Any]) -> AsyncIterator[HubFactor
 async def hub(start_hub: HubFactory) -> RunningHub:
     """A hub with default settings."""
     return await start_hub()
+
+
+STALL_REPORT_SECONDS = 90
+"""A test still running after this long (the per-test timeout is 120 s) prints where every
+asyncio task waits, so that a stall is reported with its cause rather than only as a timeout."""
+
+
+@pytest.fixture(autouse=True)
+async def report_stalled_tasks(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    loop = asyncio.get_running_loop()
+
+    def report() -> None:
+        text = io.StringIO()
+        for task in asyncio.all_tasks(loop):
+            task.print_stack(file=text)
+        print(f"{request.node.nodeid} still running after {STALL_REPORT_SECONDS} s; its tasks:\n"
+              f"{text.getvalue()}", file=sys.stderr)
+
+    handle = loop.call_later(STALL_REPORT_SECONDS, report)
+    yield
+    handle.cancel()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

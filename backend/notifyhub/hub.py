@@ -94,8 +94,12 @@ class Hub:
             await asyncio.wait(list(self._tasks), timeout=timeout)
         for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.backend.close()
+        if self._tasks:  # bounded too: a task stuck in a library call must not keep the hub up
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+        try:
+            await asyncio.wait_for(self.backend.close(), timeout)
+        except TimeoutError:
+            logger.warning("the backend did not close within %.1f s; leaving it", timeout)
 
     async def _sweep_idle(self) -> None:
         """Close connections that went silent, every `idle_check_interval_seconds`.

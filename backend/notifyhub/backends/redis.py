@@ -100,9 +100,12 @@ class RedisBackend(Backend):
                        asyncio.create_task(self._register_loop(), name="notifyhub-redis-registry")]
 
     async def close(self) -> None:
+        """Stop the listener and the registry, forget this hub's presence, close the pools.
+        Safe to cancel (the hub bounds it by its shutdown timeout)."""
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=HUB_EXPIRY_CHECKS * self._interval)
         with contextlib.suppress(RedisError, OSError):
             await self._forget_hub(self.hub_id)
         await self._redis.aclose()
