@@ -83,6 +83,14 @@ class InvalidRequestRefusal(Refusal):
     errors: list[FieldError] | SkipJsonSchema[None] = _optional("With `invalid_message`: each failing field.")
 
 
+class HandshakeRefusal(Refusal):
+    """400 to a handshake or its auth-check: `unsupported_subprotocol` lists the versions the hub
+    speaks in `supported`; `ambiguous_token` has no `supported`."""
+
+    supported: list[str] | SkipJsonSchema[None] = _optional(
+        "With `unsupported_subprotocol`: the subprotocols the hub speaks, e.g. `notifyhub.v1`.")
+
+
 class BatchRefusal(Refusal):
     """503 or 504 to a batch: the requests done before the backend failed."""
 
@@ -101,7 +109,7 @@ class Presence(BaseModel):
 
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     PublishRequest, BatchPublishRequest, PublishResult, BatchPublishResult, FieldError, Refusal,
-    InvalidRequestRefusal, BatchRefusal, Presence)
+    InvalidRequestRefusal, HandshakeRefusal, BatchRefusal, Presence)
 
 
 def model_schemas() -> dict[str, dict[str, Any]]:

@@ -122,7 +122,7 @@ export const RefusalReason = {
   ORIGIN_NOT_ALLOWED: "origin_not_allowed",
   /** 429: The user already holds `NOTIFYHUB_MAX_CONNECTIONS_PER_USER` connections. */
   TOO_MANY_CONNECTIONS: "too_many_connections",
-  /** 400: Subprotocols were offered, but not `notifyhub.v1`. */
+  /** 400: Subprotocols were offered, but no protocol version the hub speaks (`notifyhub.v<major>`); the answer's `supported` lists those it does. */
   UNSUPPORTED_SUBPROTOCOL: "unsupported_subprotocol",
   /** 400: The `since` query parameter is not a stream position the hub can read, or `since_id` is not a message id. */
   INVALID_SINCE: "invalid_since",

@@ -8,15 +8,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
-from notifyhub_protocol import SUBPROTOCOL
+from notifyhub_protocol import SUBPROTOCOL, RefusalReason
 
 from ..admission import WEBSOCKET_PATH, admit, go_live, version_refusal
 from ..answers import Answer
 from ..auth import extract_token
 from ..connection import SOCKET_EXTENSION
 from ..errors import AuthenticationError
+from ..openapi import HandshakeRefusal, refusal_responses
 
 router = APIRouter()
+
+AUTH_CHECK_REFUSALS = (
+    RefusalReason.UNSUPPORTED_SUBPROTOCOL, RefusalReason.AMBIGUOUS_TOKEN, RefusalReason.MISSING_TOKEN,
+    RefusalReason.MALFORMED_TOKEN, RefusalReason.INVALID_SIGNATURE, RefusalReason.DISALLOWED_ALGORITHM,
+    RefusalReason.TOKEN_EXPIRED, RefusalReason.TOKEN_NOT_YET_VALID, RefusalReason.MISSING_CLAIM,
+    RefusalReason.INVALID_CLAIM, RefusalReason.INVALID_AUDIENCE, RefusalReason.INVALID_ISSUER,
+    RefusalReason.NOT_CONFIGURED)
+"""The refusals of the auth-check: the handshake's, up to its token (origin and connection limits
+are checked only when a connection opens)."""
+
+AUTH_CHECK_DESCRIPTIONS = {400: "No protocol version the hub speaks, or several tokens",
+                           401: "The token is missing or refused"}
 
 
 def _response(answer: Answer) -> JSONResponse:
@@ -31,8 +44,9 @@ def offered_protocols(request: Request) -> list[str]:
 
 
 @router.get("/api/v1/ws/auth-check", status_code=204,
-            responses={400: {"description": "Several tokens, or no protocol version the hub speaks"},
-                       401: {"description": "Token refused"}})
+            responses={204: {"description": "The handshake would be admitted with this token and offer"},
+                       **refusal_responses(AUTH_CHECK_REFUSALS, AUTH_CHECK_DESCRIPTIONS,
+                                           {400: HandshakeRefusal})})
 async def auth_check(request: Request) -> Response:
     """Apply the WebSocket's version and token rules; a browser cannot read the status of a
     refused handshake."""

@@ -155,7 +155,7 @@ class RefusalReason(StrEnum):
     """429: The user already holds `NOTIFYHUB_MAX_CONNECTIONS_PER_USER` connections."""
 
     UNSUPPORTED_SUBPROTOCOL = "unsupported_subprotocol"
-    """400: Subprotocols were offered, but not `notifyhub.v1`."""
+    """400: Subprotocols were offered, but no protocol version the hub speaks (`notifyhub.v<major>`); the answer's `supported` lists those it does."""
 
     INVALID_SINCE = "invalid_since"
     """400: The `since` query parameter is not a stream position the hub can read, or `since_id` is not a message id."""
