@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     history_max_age_seconds: float = Field(72 * 3600, gt=0)
     replay_page_messages: int = Field(500, ge=1)
 
-    # The wire, before anyone is authenticated (see the README's "Limits and hardening").
+    # The wire, before anyone is authenticated (see docs/limits.md).
     max_request_head_bytes: int = Field(16 * 1024, ge=1024)
     max_request_line_bytes: int = Field(8 * 1024, ge=256, le=8192)  # websockets' own line limit is 8 KiB
     max_request_headers: int = Field(100, ge=8, le=128)  # websockets' own limit is 128

@@ -1,5 +1,5 @@
 """Close codes, error codes and refusal reasons: the schema's lists agree with themselves, with the
-generated constants and with the README."""
+generated constants and with docs/protocol.md."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ CLOSE_CODES = load(SCHEMAS / "protocol" / "close_codes.json")
 ERROR_CODES = load(SCHEMAS / "protocol" / "error_codes.json")
 REFUSAL_REASONS = load(SCHEMAS / "protocol" / "refusal_reasons.json")
 DOCUMENTED_STATUS = {spec["reason"]: spec["status"] for spec in REFUSAL_REASONS["x-reasons"]}
-README_REFUSAL_ROW = re.compile(r"^\| (\d{3}) \| `([a-z_]+)` \|", re.MULTILINE)
+PROTOCOL_DOC_REFUSAL_ROW = re.compile(r"^\| (\d{3}) \| `([a-z_]+)` \|", re.MULTILINE)
 RECONNECT_FIRST, RECONNECT_LAST = CLOSE_CODES["x-reconnect-range"]
 STOP_FIRST, STOP_LAST = CLOSE_CODES["x-stop-range"]
 CUSTOM_CLOSE_CODES = [spec for spec in CLOSE_CODES["x-codes"] if spec["code"] >= 4000]
@@ -110,8 +110,8 @@ def test_refusal_status_refuses_an_unknown_reason() -> None:
         refusal_status("invalid_token")
 
 
-def test_readme_lists_every_refusal_reason_with_its_status() -> None:
-    """The README's refusal table is the schema's list: no reason missing, none extra, no status wrong."""
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    listed = {reason: int(status) for status, reason in README_REFUSAL_ROW.findall(readme)}
+def test_the_protocol_page_lists_every_refusal_reason_with_its_status() -> None:
+    """docs/protocol.md's refusal table is the schema's list: no reason missing, none extra, no status wrong."""
+    readme = (PROJECT_ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    listed = {reason: int(status) for status, reason in PROTOCOL_DOC_REFUSAL_ROW.findall(readme)}
     assert listed == DOCUMENTED_STATUS

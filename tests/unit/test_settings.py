@@ -20,7 +20,7 @@ def test_lists_come_comma_separated_from_the_environment(monkeypatch) -> None:
 
 
 def test_defaults_match_the_documented_limits() -> None:
-    """The defaults are the ones the README promises."""
+    """The defaults are the ones docs/settings.md promises."""
     settings = Settings()
     assert (settings.ping_interval_seconds, settings.idle_timeout_seconds) == (54, 60)
     assert settings.write_timeout_seconds == 10

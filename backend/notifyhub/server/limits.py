@@ -17,7 +17,7 @@ DESCRIPTOR_HEADROOM = 64
 
 @dataclass(frozen=True, slots=True)
 class WireLimits:
-    """Limits on what a peer may send or hold, from settings (see the README's "Limits")."""
+    """Limits on what a peer may send or hold, from settings (see docs/limits.md)."""
 
     max_head_bytes: int
     max_line_bytes: int
