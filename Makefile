@@ -21,7 +21,7 @@ help:
 	@echo "make test           run every test (Python and frontend)"
 	@echo "make test-python    run the Python tests (pytest)"
 	@echo "make test-frontend  run the frontend tests (vitest)"
-	@echo "make install        create .venv/ and install the Python and npm packages (every target does it)"
+	@echo "make install        create .venv/ and install the Python and npm packages (the other targets do it when needed)"
 	@echo "make codegen        regenerate generated/ from schemas/"
 	@echo "make codegen-check  fail if generated/ differs from what schemas/ produce, or schemas/ break the"
 	@echo "                    released protocol (protocol.lock.json) without a new major version"
