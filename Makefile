@@ -12,24 +12,41 @@ PORT ?= 8080
 .PHONY: help install codegen codegen-check protocol-release run demo test test-python test-frontend clean bench bench-quick soak
 
 help:
-	@echo "make run            start the hub on http://$(HOST):$(PORT) with a development secret"
+	@echo "Needs Python >= 3.11 (PYTHON=... picks one) and Node.js >= 20 with npm. Redis tests use"
+	@echo "redis-server, the browser test /usr/bin/chromium (each skipped when absent). See docs/operations.md."
+	@echo ""
+	@echo "make run            start the hub on http://$(HOST):$(PORT) with development credentials"
+	@echo "                    (make run PORT=9000 HOST=0.0.0.0 to listen elsewhere)"
+	@echo "make demo           build the browser demo and serve it from a development hub at /demo/"
 	@echo "make test           run every test (Python and frontend)"
+	@echo "make test-python    run the Python tests (pytest)"
+	@echo "make test-frontend  run the frontend tests (vitest)"
+	@echo "make install        create .venv/ and install the Python and npm packages (the other targets do it when needed)"
 	@echo "make codegen        regenerate generated/ from schemas/"
 	@echo "make codegen-check  fail if generated/ differs from what schemas/ produce, or schemas/ break the"
 	@echo "                    released protocol (protocol.lock.json) without a new major version"
 	@echo "make protocol-release  record schemas/ as the next protocol version (MAJOR=1 for a breaking one)"
 	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~10 min)"
+	@echo "make bench-quick    the same, smaller (< 2 min); prints the tables, leaves BENCHMARKS.md alone"
 	@echo "make soak           10 minutes of traffic to 1,000 connections; fails unless memory stays flat"
+	@echo "make clean          remove .venv/ and node_modules/"
 
+# What `make run` and `make test` install the first time (about a minute) is announced step by step.
 $(PY_STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+	  { echo "notifyhub needs Python >= 3.11; '$(PYTHON)' is not (give another: make PYTHON=python3.12 ...)" >&2; exit 1; }
+	@test -x $(BIN)/python || { echo "==> creating the virtualenv $(VENV)/ with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> installing Python packages into $(VENV)/ (pip install -e '.[dev]'; about a minute the first time)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+	@echo "==> Python packages installed"
 
 $(NODE_STAMP): package.json package-lock.json $(wildcard frontend/package.json)
-	npm ci --no-audit --no-fund
-	touch $@
+	@command -v npm >/dev/null || { echo "notifyhub needs Node.js >= 20 with npm, and npm is not on PATH" >&2; exit 1; }
+	@echo "==> installing npm packages into node_modules/ (npm ci)"
+	@npm ci --no-audit --no-fund
+	@touch $@
 
 install: $(PY_STAMP) $(NODE_STAMP)
 

@@ -14,6 +14,7 @@ from .backends import create_backend
 from .hub import Hub
 from .log_redaction import install_redaction
 from .openapi import install_openapi
+from .readiness import Readiness
 from .routes import demo, docs, operations, services, websocket
 from .service_api import ServiceApi
 from .settings import Settings
@@ -28,12 +29,14 @@ class HubParts:
     verifier: TokenVerifier
     admission: Admission
     service_api: ServiceApi
+    readiness: Readiness
 
     @classmethod
     def assemble(cls, settings: Settings) -> HubParts:
         hub = Hub(settings, create_backend(settings))
         verifier = TokenVerifier(settings)
-        return cls(settings, hub, verifier, Admission(hub, verifier), ServiceApi(hub))
+        return cls(settings, hub, verifier, Admission(hub, verifier), ServiceApi(hub),
+                   Readiness(hub, settings.readiness_timeout_seconds))
 
 
 def create_app(settings: Settings | None = None, parts: HubParts | None = None) -> FastAPI:
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
     app.state.hub = parts.hub
     app.state.verifier = parts.verifier
     app.state.service_api = parts.service_api
+    app.state.readiness = parts.readiness
     for module in (websocket, services, operations):
         app.include_router(module.router)
     docs.mount(app)

@@ -59,6 +59,7 @@ class Hub:
         self._flush_round: FlushRound | None = None
         self._sweeper: asyncio.Task | None = None
         self._stopping: asyncio.Future | None = None
+        self._draining = False
         self._limits = ConnectionLimits(
             send_queue_max_bytes=settings.send_queue_max_bytes,
             write_timeout_seconds=settings.write_timeout_seconds,
@@ -72,6 +73,15 @@ class Hub:
         self._flush_round = FlushRound()
         await self.backend.start(self)
         self._sweeper = asyncio.create_task(self._sweep_idle(), name="notifyhub-idle-sweep")
+
+    def drain(self) -> None:
+        """Say that this hub is going away (`draining` is True from now on); it serves as before."""
+        self._draining = True
+
+    @property
+    def draining(self) -> bool:
+        """True once `drain` or `shutdown` was called: the hub should get no new clients."""
+        return self._draining or self._stopping is not None
 
     async def shutdown(self, code: int = CloseCode.SERVICE_RESTART, reason: str = "server restart") -> None:
         """The one way a hub stops: no more idle sweeps, every queue flushed and every connection

@@ -1,18 +1,32 @@
-"""Prometheus metrics of one hub, in a registry the hub owns (no process-wide state).
+"""Prometheus metrics of one hub, in a registry the hub owns (no process-wide state): the hub's
+own, and the process, platform and garbage-collector metrics Prometheus users expect
+(`process_*`, `python_info`, `python_gc_*`).
 
 What the send path counts for every message (messages by type, frames, send latency) is kept in
 plain integers and turned into Prometheus metrics when scraped: prometheus_client's own
 counters take a lock on every increment, which cost more than queueing the message. Everything
 runs on the hub's event loop, so the integers need no lock.
+
+Counters are exposed without their `_created` series (one more series per counter and label
+set, which Prometheus' text format does not need); the filter is applied to this registry when it
+is rendered, rather than by `prometheus_client.disable_created_metrics()`, which would change
+every registry of the process.
 """
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Gauge,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.utils import floatToGoString
 
@@ -38,7 +52,9 @@ class HubMetrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self._created = time.time()
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
         self._sent_by_type: dict[str, int] = {}
         self.frames_delivered = Count()
         """Frames queued to connections (one message to n connections is n)."""
@@ -76,14 +92,14 @@ class HubMetrics:
         sent = CounterMetricFamily("notifyhub_messages_sent", "Messages accepted for delivery, by type",
                                    labels=["type"])
         for message_type, count in list(self._sent_by_type.items()):
-            sent.add_metric([message_type], count, created=self._created)
+            sent.add_metric([message_type], count)
         yield sent
         yield CounterMetricFamily("notifyhub_frames_delivered",
                                   "Frames queued to connections (one message to n connections is n)",
-                                  value=self.frames_delivered.value, created=self._created)
+                                  value=self.frames_delivered.value)
         yield CounterMetricFamily("notifyhub_client_frames_dropped",
                                   "Frames from clients over their rate limit, dropped unanswered",
-                                  value=self.client_frames_dropped.value, created=self._created)
+                                  value=self.client_frames_dropped.value)
         cumulative, buckets = 0, []
         for bound, count in zip((*SEND_LATENCY_BUCKETS, float("inf")), list(self._latency_counts)):
             cumulative += count
@@ -92,6 +108,10 @@ class HubMetrics:
                                         "Time to queue one message to all its connections")
         latency.add_metric([], buckets, sum_value=self._latency_sum, timestamp=None)
         yield latency
+
+    def render(self) -> bytes:
+        """The registry in Prometheus' text format, without `_created` series."""
+        return generate_latest(_WithoutCreatedSeries(self.registry))
 
     def bind_gauges(self, connections: Callable[[], int], users: Callable[[], int]) -> None:
         self.connections.set_function(connections)
@@ -106,3 +126,16 @@ class _SendPathCollector:
 
     def collect(self) -> Iterator[Metric]:
         return self._metrics.send_path_metrics()
+
+
+class _WithoutCreatedSeries:
+    """A registry's metrics without the `<name>_created` samples of counters and histograms."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._registry = registry
+
+    def collect(self) -> Iterator[Metric]:
+        for metric in self._registry.collect():
+            created = f"{metric.name}_created"
+            metric.samples = [sample for sample in metric.samples if sample.name != created]
+            yield metric

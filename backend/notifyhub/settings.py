@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024
+
+PUBLIC_URL_SCHEMES = {"ws": "ws", "wss": "wss", "http": "ws", "https": "wss"}
+"""The schemes `public_url` may have, and the WebSocket scheme each stands for."""
 
 
 class Settings(BaseSettings):
@@ -21,6 +25,10 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8080
+    # Where clients reach this hub, when that is not the address it listens on (a proxy, TLS in
+    # front): ws://, wss://, http:// or https://, with an optional path prefix. The AsyncAPI
+    # document names it as the server; unset, it names the address a request arrived on.
+    public_url: str | None = None
 
     # Authentication of WebSocket clients (JWT) and of services (static keys).
     jwt_secret: SecretStr = SecretStr("")
@@ -47,6 +55,10 @@ class Settings(BaseSettings):
     write_timeout_seconds: float = Field(10.0, gt=0)
     send_queue_max_bytes: int = Field(1024 * 1024, ge=1024)
     shutdown_timeout_seconds: float = Field(5.0, gt=0)
+    # After SIGTERM, how long the hub goes on serving everything while /readyz answers 503
+    # `draining`, so that load balancers stop sending it clients before it closes its listeners
+    # and connections. A second Ctrl-C ends the wait.
+    drain_seconds: float = Field(0.0, ge=0)
 
     # Where messages, history and presence live: this process, or Redis for several hubs.
     backend: Literal["memory", "redis"] = "memory"
@@ -83,6 +95,10 @@ class Settings(BaseSettings):
     operations_host: str = "127.0.0.1"
     operations_keys: Annotated[list[SecretStr], NoDecode] = []
     operations_public: bool = False
+    # How long /readyz waits for the backend to answer (a Redis PING) before it answers 503: below
+    # the probe's own timeout (Kubernetes' timeoutSeconds defaults to 1 s), so a stalled Redis
+    # makes the probe fail with a reason instead of timing out.
+    readiness_timeout_seconds: float = Field(0.5, gt=0)
 
     # Service API.
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)
@@ -104,6 +120,17 @@ class Settings(BaseSettings):
             if isinstance(raw, str):
                 values[name] = [item.strip() for item in raw.split(",") if item.strip()]
         return values
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in PUBLIC_URL_SCHEMES or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("public_url must be a ws://, wss://, http:// or https:// URL with a host "
+                             "and no query, such as wss://notify.example.com")
+        return url
 
     @model_validator(mode="after")
     def _check_timing(self) -> Settings:

@@ -41,7 +41,8 @@ def free_port() -> int:
 
 async def test_with_an_operations_port_they_are_served_only_there(start_process_hub) -> None:
     """With `operations_port` set, the operations endpoints answer on that port and 404 on the
-    public port, even with the service key; `/healthz` answers on both."""
+    public port, even with the service key; the probes `/healthz` and `/readyz` answer on both,
+    with no key."""
     operations_port = free_port()
     hub = await start_process_hub(operations_port=operations_port)
     async with asyncio.timeout(5):
@@ -53,8 +54,9 @@ async def test_with_an_operations_port_they_are_served_only_there(start_process_
         response, _ = await exchange(hub.port, get_request(path, f"Authorization: Bearer {SERVICE_KEY}"))
         assert response.status == 404, (path, response)
     for port in (hub.port, operations_port):
-        response, _ = await exchange(port, get_request("/healthz"))
-        assert response.status == 200
+        for probe in ("/healthz", "/readyz"):
+            response, _ = await exchange(port, get_request(probe))
+            assert response.status == 200, (port, probe, response)
 
 
 async def accepts(port: int) -> bool:

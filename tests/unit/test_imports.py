@@ -10,7 +10,7 @@ import pytest
 
 HEAVY = ("uvicorn", "redis", "prometheus_client", "httptools", "fastapi")
 LIGHT_MODULES = ["notifyhub_protocol", "notifyhub", "notifyhub.publishing", "notifyhub.messages",
-                 "notifyhub.wire", "notifyhub.frames", "notifyhub.connection"]
+                 "notifyhub.wire", "notifyhub.frames", "notifyhub.connection", "notifyhub.asyncapi"]
 
 
 @pytest.mark.parametrize("module", LIGHT_MODULES)

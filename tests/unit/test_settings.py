@@ -41,6 +41,15 @@ def test_incoherent_settings_are_refused(overrides) -> None:
         Settings(**overrides)
 
 
+@pytest.mark.parametrize("url", ["notify.example.com", "ftp://notify.example.com", "wss://",
+                                 "https://notify.example.com/?x=1"])
+def test_a_public_url_that_is_not_a_web_address_is_refused(url: str) -> None:
+    """NOTIFYHUB_PUBLIC_URL must be a ws(s) or http(s) URL with a host; anything else fails at
+    start-up with a message that says what is expected."""
+    with pytest.raises(ValidationError, match="public_url must be a ws://, wss://, http:// or https:// URL"):
+        Settings(public_url=url)
+
+
 @pytest.mark.parametrize("line", [
     '127.0.0.1:5 - "WebSocket /api/v1/ws?token=eyJhbGciOi.eyJ1c2VyX2.c2lnbmF0dXJl" 401',
     '"GET /api/v1/ws/auth-check?x=1&token=abc.def.ghi HTTP/1.1" 204',

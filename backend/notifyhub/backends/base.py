@@ -199,6 +199,14 @@ class Backend(ABC):
     async def close(self) -> None: ...
 
     @abstractmethod
+    async def check_health(self) -> None:
+        """Return when this hub can publish and receive live messages now; raise
+        BackendUnavailableError, whose detail names the part that cannot, when it cannot.
+
+        Costs at most one round trip to the backend, and does not bound its own wait: the caller
+        does (readiness.py). Safe to cancel."""
+
+    @abstractmethod
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:
         """Append `body` to each user's stream with the next seq and deliver it everywhere, once
         per user and token: a user that already has this token's message is skipped.

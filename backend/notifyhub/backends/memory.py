@@ -82,6 +82,9 @@ class MemoryBackend(Backend):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._pruner
 
+    async def check_health(self) -> None:
+        """Always healthy: everything is in this process."""
+
     async def _prune_forever(self) -> None:
         while True:
             await asyncio.sleep(PRUNE_INTERVAL_SECONDS)

@@ -111,6 +111,16 @@ class RedisBackend(Backend):
         await self._redis.aclose()
         await self._pubsub_redis.aclose()
 
+    async def check_health(self) -> None:
+        """Healthy while the pub/sub connection is up (live messages arrive) and Redis answers a
+        PING from the command pool (publishes go through)."""
+        if self._pubsub is None:
+            raise BackendUnavailableError("the Redis pub/sub connection is down; reconnecting")
+        try:
+            await self._redis.ping()
+        except (RedisError, OSError) as exc:  # the detail is shown to probes: no address in it
+            raise BackendUnavailableError("Redis did not answer a PING") from exc
+
     # Publishing
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:

@@ -1,37 +1,29 @@
-"""What operators and tools read: stats, Prometheus metrics, presence, health, and the AsyncAPI
-document; and `OperationsGate`, which keeps the first three from the public.
+"""What operators and tools read: stats, Prometheus metrics, presence, the liveness and readiness
+probes, and the AsyncAPI document; and `OperationsGate`, which keeps the first three from the
+public.
 
 The operations endpoints reveal who is online and how much traffic flows. With
 `NOTIFYHUB_OPERATIONS_PORT` set they are served only on that (internal) listener and the public
 port answers 404 for them; otherwise they require `Authorization: Bearer <key>` with one of
 `NOTIFYHUB_OPERATIONS_KEYS` or the service keys, unless `NOTIFYHUB_OPERATIONS_PUBLIC` is true.
+The probes (`/healthz`, `/readyz`) answer on both listeners, to anyone.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
-from functools import cache
-from pathlib import Path
 
-import notifyhub_protocol
 from notifyhub_protocol import RefusalReason
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..answers import Answer, refusal
+from ..asyncapi import served_document
 from ..openapi import OPERATIONS_KEY, SERVICE_KEY, refusal_responses
 from ..settings import Settings
 
 router = APIRouter()
-
-ASYNCAPI_PATH = Path(notifyhub_protocol.__file__).resolve().parents[2] / "asyncapi" / "asyncapi.json"
-
-
-@cache
-def _asyncapi_document() -> dict:
-    return json.loads(ASYNCAPI_PATH.read_text(encoding="utf-8"))
 
 
 @router.get("/api/v1/ws/stats", openapi_extra={"security": [{OPERATIONS_KEY: []}, {SERVICE_KEY: []}]},
@@ -44,23 +36,38 @@ async def stats(request: Request) -> dict[str, int]:
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    registry = request.app.state.hub.metrics.registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(request.app.state.hub.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/healthz")
 async def healthz() -> dict[str, str]:
+    """Liveness: the process serves requests. Checks nothing else, so a backend outage never gets
+    a hub restarted."""
     return {"status": "ok"}
 
 
+@router.get("/readyz", responses={503: {"description": "Not ready: `reason` is `draining` or "
+                                                      "`backend_unavailable`, `detail` says why"}})
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: 200 `{"status": "ready"}` when the hub can take traffic; 503 `{"status":
+    "not_ready", "reason", "detail"}` while it drains or its backend does not answer within
+    `NOTIFYHUB_READINESS_TIMEOUT_SECONDS`."""
+    report = await request.app.state.readiness.check()
+    return JSONResponse(report.body(), status_code=200 if report.ready else 503)
+
+
 @router.get("/api/v1/asyncapi.json")
-async def asyncapi() -> JSONResponse:
-    """The AsyncAPI 3.0 description of the WebSocket protocol, generated from schemas/."""
-    return JSONResponse(_asyncapi_document())
+async def asyncapi(request: Request) -> JSONResponse:
+    """The AsyncAPI 3.0 description of the WebSocket protocol, generated from schemas/, naming this
+    hub as its server."""
+    return JSONResponse(served_document(request.app.state.settings.public_url, request.scope))
 
 
 OPERATIONS_PATHS = ("/metrics", "/api/v1/ws/stats", "/api/v1/presence/")
 """Paths (and path prefixes, ending in /) only operators may read."""
+
+PROBE_PATHS = ("/healthz", "/readyz")
+"""Paths answered on every listener, with no key: what load balancers and orchestrators probe."""
 
 
 def is_operations_path(path: str) -> bool:
@@ -100,7 +107,7 @@ class OperationsGate:
         operations = is_operations_path(scope["path"])
         if self._port is not None:
             on_operations_port = (scope.get("server") or ("", None))[1] == self._port
-            served = operations or scope["path"] == "/healthz" if on_operations_port else not operations
+            served = operations or scope["path"] in PROBE_PATHS if on_operations_port else not operations
             return None if served else Answer(404, {"detail": "Not Found"})
         if not operations or self._public:
             return None

@@ -3,6 +3,7 @@ an optional internal listener for operations, and the hub's orderly shutdown."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
 import logging
@@ -20,6 +21,10 @@ from .limits import ServerLoad, WireLimits, raise_descriptor_limit
 from .websocket_protocol import NotifyhubWebSocketProtocol
 
 logger = logging.getLogger("notifyhub.server")
+
+FORCE_EXIT_CHECK_SECONDS = 0.1
+"""How often a drain looks for a second Ctrl-C: as often as uvicorn's own main loop looks for
+the first."""
 
 
 class HubServer(uvicorn.Server):
@@ -50,10 +55,22 @@ class HubServer(uvicorn.Server):
             logger.info("operations endpoints on http://%s:%d", host, port)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await self._drain()
         for server in self.servers:
             server.close()
         await self.hub.shutdown()
         await super().shutdown(sockets)
+
+    async def _drain(self) -> None:
+        """Serve on for `drain_seconds` with the hub marked draining (/readyz answers 503), or
+        until a second Ctrl-C (uvicorn's `force_exit`)."""
+        self.hub.drain()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.hub.settings.drain_seconds
+        if deadline > loop.time():
+            logger.info("draining for %.1f s before closing connections", self.hub.settings.drain_seconds)
+        while not self.force_exit and (left := deadline - loop.time()) > 0:
+            await asyncio.sleep(min(left, FORCE_EXIT_CHECK_SECONDS))
 
 
 def _freeze_startup_objects() -> None:
