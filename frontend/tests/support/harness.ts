@@ -51,11 +51,7 @@ export function harness(options: Partial<ClientOptions> = {}): Harness {
   return { client, changes, logger, fetch, window, document };
 }
 
-/**
- * Let pending promises (the validators' dynamic import under `validateFrames`, getToken, the
- * auth-check) settle without moving the fake clock.
- */
+/** Let pending promises (getToken, the auth-check) settle without moving the fake clock. */
 export async function settle(): Promise<void> {
-  await vi.dynamicImportSettled();
   await vi.advanceTimersByTimeAsync(0);
 }
