@@ -5,8 +5,12 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repository } from "../support/hub.js";
 import { PROTOCOL_VERSION } from "../../src/types.js";
 import { packAndInstall, typeCheck, viteBuild, writeApp, type PackedApp } from "../support/packedApp.js";
+
+/** The pages whose TypeScript blocks are complete modules the app type-checks: the guide and the package's README. */
+const PAGES = { guide: join(repository, "docs", "client-and-hooks.md"), readme: join(repository, "frontend", "README.md") };
 
 /** Pack, install, tsc twice and a vite build: seconds each, bounded by packedApp's step timeout. */
 const SETUP_TIMEOUT_MS = 300_000;
@@ -62,11 +66,19 @@ function tsconfig(resolution: { module: string; moduleResolution: string }): str
   return JSON.stringify({ compilerOptions, include: ["src"] }, null, 2);
 }
 
+/** Each ```ts / ```tsx block of the pages, as a module of the app: `src/<page>/block-<n>.<ts|tsx>`. */
+function pageBlocks(): Record<string, string> {
+  return Object.fromEntries(Object.entries(PAGES).flatMap(([page, path]) => {
+    const blocks = [...readFileSync(path, "utf8").matchAll(/^```(tsx?)\n([\s\S]*?)^```$/gm)];
+    return blocks.map(([, language, code], index) => [`src/${page}/block-${index + 1}.${language}`, code!]);
+  }));
+}
+
 let app: PackedApp;
 
 beforeAll(async () => {
   app = await packAndInstall();
-  writeApp(app.root, APP);
+  writeApp(app.root, { ...APP, ...pageBlocks() });
 }, SETUP_TIMEOUT_MS);
 
 afterAll(() => {
@@ -164,8 +176,11 @@ describe("the packed package", () => {
 });
 
 describe("an app installing the tarball", () => {
-  it("type-checks the client, the hooks and the generated types, resolving as bundlers and as Node do", async () => {
-    // The declarations are complete and strict-clean; a misuse of a payload is an error, not `any`.
+  it("type-checks the client, the hooks, the generated types and the documented examples, resolving as bundlers and as Node do", async () => {
+    // The declarations are complete and strict-clean; a misuse of a payload is an error, not `any`;
+    // every example in docs/client-and-hooks.md and frontend/README.md compiles as written.
+    expect(Object.keys(pageBlocks()).filter((path) => path.startsWith("src/guide/")).length).toBeGreaterThanOrEqual(6);
+    expect(Object.keys(pageBlocks())).toContain("src/readme/block-1.tsx");
     await typeCheck(app.root, "tsconfig.json");
     await typeCheck(app.root, "tsconfig.nodenext.json");
   }, SETUP_TIMEOUT_MS);
