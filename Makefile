@@ -24,8 +24,10 @@ help:
 	@echo "make install        create .venv/ and install the Python and npm packages (the other targets do it when needed)"
 	@echo "make codegen        regenerate generated/ from schemas/"
 	@echo "make codegen-check  fail if generated/ differs from what schemas/ produce, or schemas/ break the"
-	@echo "                    released protocol (protocol.lock.json) without a new major version"
-	@echo "make protocol-release  record schemas/ as the next protocol version (MAJOR=1 for a breaking one)"
+	@echo "                    released protocol (protocol.lock.json) without a new major version, or the"
+	@echo "                    npm package's version (frontend/package.json) is not of the protocol's major.minor"
+	@echo "make protocol-release  record schemas/ as the next protocol version (MAJOR=1 for a breaking one);"
+	@echo "                    the npm package becomes <major>.<minor>.0 of it"
 	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~10 min)"
 	@echo "make bench-quick    the same, smaller (< 2 min); prints the tables, leaves BENCHMARKS.md alone"
 	@echo "make soak           10 minutes of traffic to 1,000 connections; fails unless memory stays flat"
@@ -57,7 +59,8 @@ codegen-check: install
 	$(BIN)/python -m codegen --check
 
 # Records schemas/ in protocol.lock.json as the next version (minor for compatible changes, the next
-# major with MAJOR=1, which breaking changes need) and regenerates generated/ for it.
+# major with MAJOR=1, which breaking changes need), sets the npm package (frontend/) to the first
+# release of it, and regenerates generated/ for it.
 protocol-release: install
 	$(BIN)/python -m codegen --release $(if $(MAJOR),--major)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .asyncapi import generate_asyncapi
 from .changelog import render_changelog
+from .package_version import package_version_problems, set_package_version
 from .python import generate_python
 from .release import LOCK_FILE, RELEASE_COMMAND, Review, read_lock, record_release, review, summary
 from .schemas import ENTRY_SCHEMA, load_protocol, write_unions
@@ -89,7 +90,8 @@ def report(found: Review) -> None:
 
 
 def check(fresh: Path) -> int:
-    """1 when generated/ differs from fresh or schemas/ break the released protocol, else 0."""
+    """1 when generated/ differs from fresh, schemas/ break the released protocol, or the npm
+    package's version does not follow the protocol's; else 0."""
     diff = drift(fresh, GENERATED)
     if diff:
         sys.stdout.writelines(diff)
@@ -97,7 +99,10 @@ def check(fresh: Path) -> int:
     report(found)
     if diff:
         print("generated/ is out of date with schemas/: run `make codegen`.", file=sys.stderr)
-    if diff or found.problems():
+    package_problems = package_version_problems(PROJECT_ROOT, found.declared)
+    for problem in package_problems:
+        print(f"refused: {problem}", file=sys.stderr)
+    if diff or found.problems() or package_problems:
         return 1
     print("generated/ matches schemas/.")
     return 0
@@ -116,6 +121,7 @@ def release(major: bool) -> int:
         print("schemas/ are the released protocol already: nothing to release.")
         return 0
     print(f"released protocol {released.version} ({len(released.changes)} change(s)) into {LOCK_FILE}.")
+    print(f"the npm package is now version {set_package_version(PROJECT_ROOT, released.version)}.")
     return write_generated()
 
 

@@ -51,7 +51,7 @@ import {
   type WebSocketLike,
 } from "./environment.js";
 import { NotifyhubClientError } from "./errors.js";
-import { parseFrame } from "./frames.js";
+import { parseFrame, type ServerMessageValidators } from "./frames.js";
 import {
   DEFAULT_CLIENT_OPTIONS,
   type ClientOptions,
@@ -113,6 +113,8 @@ export class NotifyhubClient {
   #supportedProtocols: readonly string[] | undefined;
   /** The last message handed to handlers; survives reconnects (and `disconnect()`, for the next `connect()`). */
   #position: StreamPosition | undefined;
+  /** With `validateFrames`: the generated validators, loaded before the first socket opens. */
+  #validators: ServerMessageValidators | undefined;
   readonly #readState: ReadStateStore;
   readonly #acks: CursorSender;
   readonly #reads: CursorSender;
@@ -267,6 +269,10 @@ export class NotifyhubClient {
 
   async #openSocket(): Promise<void> {
     const generation = ++this.#generation;
+    if (this.#option("validateFrames") && this.#validators === undefined) {
+      await this.#loadValidators();
+      if (generation !== this.#generation) return; // disconnect() or another attempt came first
+    }
     let token: string;
     try {
       token = await this.#getToken!();
@@ -292,6 +298,19 @@ export class NotifyhubClient {
     }
     this.#socket = socket;
     this.#listenTo(socket);
+  }
+
+  /**
+   * Load the generated validators (`validateFrames`). A dynamic import, so bundlers put them in a
+   * chunk of their own that an app without the option never downloads. A failed load is logged
+   * and frames go unchecked: a development aid must not keep the app offline.
+   */
+  async #loadValidators(): Promise<void> {
+    try {
+      this.#validators = (await import("./validators.js")).SERVER_MESSAGE_VALIDATORS;
+    } catch (error) {
+      this.#logger.error("notifyhub: cannot load the frame validators (validateFrames); frames go unchecked", error);
+    }
   }
 
   #listenTo(socket: WebSocketLike): void {
@@ -341,7 +360,7 @@ export class NotifyhubClient {
 
   #receive(data: unknown): void {
     this.#heartbeat?.frameReceived(); // any frame, even a bad one, shows the link is alive
-    const parsed = parseFrame(data, this.#option("validateFrames"));
+    const parsed = parseFrame(data, this.#validators);
     switch (parsed.kind) {
       case "invalid":
         this.#invalidFrame(parsed.error, data);

@@ -1,5 +1,8 @@
 /** Reading the hub's frames: plain functions, no socket. */
-import { SERVER_MESSAGE_VALIDATORS, isServerMessageType, type ServerMessage } from "./types.js";
+import { isServerMessageType, type FrameValidator, type ServerMessage } from "./types.js";
+
+/** One validator per server message type, as in `SERVER_MESSAGE_VALIDATORS` (validators.ts). */
+export type ServerMessageValidators = Readonly<Record<string, FrameValidator>>;
 
 export type ParsedFrame =
   /** A message of a type this client knows. */
@@ -23,13 +26,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * this client does not know is `unknown_type`, not an error, and fields it does not know are
  * kept and ignored, so a hub that adds a type or an optional field breaks no deployed client.
  *
- * With `validate` (for development; off by default) a known type's frame is checked whole
- * (envelope and payload) by the validators generated from `schemas/`, and an unknown type's
- * envelope (`id`, `timestamp`, `payload`, `seq`) is checked. Off, the frame is trusted like any
- * JSON the app fetches: the hub validates every message before sending it, and the contract tests
- * prove that.
+ * With `validators` (for development: the client passes them under `validateFrames`) a known
+ * type's frame is checked whole (envelope and payload) by its validator, generated from
+ * `schemas/`, and an unknown type's envelope (`id`, `timestamp`, `payload`, `seq`) is checked.
+ * Without them, the frame is trusted like any JSON the app fetches: the hub validates every
+ * message before sending it, and the contract tests prove that.
  */
-export function parseFrame(data: unknown, validate: boolean): ParsedFrame {
+export function parseFrame(data: unknown, validators?: ServerMessageValidators): ParsedFrame {
   if (typeof data !== "string") return invalid("not a text frame");
   let value: unknown;
   try {
@@ -40,7 +43,7 @@ export function parseFrame(data: unknown, validate: boolean): ParsedFrame {
   if (!isObject(value) || typeof value.type !== "string") return invalid("not an object with a string `type`");
   const type = value.type;
   if (!isServerMessageType(type)) {
-    const problem = validate ? envelopeProblem(value) : undefined;
+    const problem = validators !== undefined ? envelopeProblem(value) : undefined;
     if (problem !== undefined) return invalid(`${type}: ${problem}`);
     return {
       kind: "unknown_type",
@@ -49,8 +52,8 @@ export function parseFrame(data: unknown, validate: boolean): ParsedFrame {
       ...(typeof value.id === "string" ? { id: value.id } : {}),
     };
   }
-  if (validate) {
-    const problem = schemaProblem(type, value);
+  if (validators !== undefined) {
+    const problem = schemaProblem(validators[type], value);
     if (problem !== undefined) return invalid(`${type}: ${problem}`);
   }
   return { kind: "message", message: value as unknown as ServerMessage };
@@ -61,8 +64,7 @@ function invalid(error: string): ParsedFrame {
 }
 
 /** The first way `value` breaks its type's schema, as `<JSON pointer> <what>`; undefined when valid. */
-function schemaProblem(type: string, value: unknown): string | undefined {
-  const validator = SERVER_MESSAGE_VALIDATORS[type];
+function schemaProblem(validator: FrameValidator | undefined, value: unknown): string | undefined {
   if (validator === undefined || validator(value)) return undefined;
   const error = validator.errors?.[0];
   if (error === undefined) return "does not match its schema";

@@ -2,9 +2,9 @@
  * The protocol types, re-exported from `generated/typescript` (made from `schemas/` by
  * `make codegen`), and the few helper types the client builds on them.
  *
- * This is the only module of the plain client that imports the generated code (the React
- * bindings also re-export the generated hooks); nothing in the package declares a
- * message shape of its own.
+ * This is the only module of the plain client that imports the generated code statically (the
+ * React bindings also re-export the generated hooks, and validators.ts, loaded on demand, the
+ * generated validators); nothing in the package declares a message shape of its own.
  */
 import {
   SERVER_MESSAGE_TYPES,
@@ -16,12 +16,8 @@ import {
 } from "../../generated/typescript/index.js";
 
 export * from "../../generated/typescript/index.js";
-export {
-  CLIENT_FRAME_VALIDATORS,
-  SERVER_MESSAGE_VALIDATORS,
-  type FrameValidator,
-  type ValidationError,
-} from "../../generated/typescript/validators.js";
+// Only the validators' types: their code is the separate, lazily loaded `validators` entry point.
+export type { FrameValidator, ValidationError } from "../../generated/typescript/validators.js";
 
 /** The message whose `type` is T. */
 export type MessageOf<T extends ServerMessageType> = ServerMessageMap[T];

@@ -1,7 +1,7 @@
 /* Generated from schemas/ by `make codegen`. Do not edit by hand. */
 // @ts-nocheck
 "use strict";
-export const server_book_ready = validate20;
+const server_book_ready = validate20;
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"book_ready"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"seq":{"type":"integer","minimum":1,"maximum":9007199254740991},"payload":{"$ref":"#/$defs/BookReadyPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"BookReadyPayload":{"type":"object","properties":{"book_id":{"type":"string","format":"uuid"},"title":{"type":"string","minLength":1,"maxLength":500},"total_pages":{"type":"integer","minimum":1,"maximum":9007199254740991},"url":{"type":"string","format":"uri","maxLength":2048,"pattern":"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):"}},"required":["book_id","title","total_pages"],"additionalProperties":false}}};
 const schema32 = {"type":"object","properties":{"book_id":{"type":"string","format":"uuid"},"title":{"type":"string","minLength":1,"maxLength":500},"total_pages":{"type":"integer","minimum":1,"maximum":9007199254740991},"url":{"type":"string","format":"uri","maxLength":2048,"pattern":"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):"}},"required":["book_id","title","total_pages"],"additionalProperties":false};
 const formats0 = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
@@ -294,7 +294,7 @@ return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_connection_established = validate21;
+const server_connection_established = validate21;
 const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"connection_established"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"payload":{"$ref":"#/$defs/ConnectionEstablishedPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"ConnectionEstablishedPayload":{"type":"object","properties":{"connection_id":{"type":"string","format":"uuid"},"user_id":{"type":"string","format":"uuid"},"server_time":{"type":"string","format":"date-time"},"ping_interval_seconds":{"type":"number","exclusiveMinimum":0},"idle_timeout_seconds":{"type":"number","exclusiveMinimum":0},"max_message_bytes":{"type":"integer","minimum":1,"maximum":9007199254740991},"token_expires_at":{"type":"string","format":"date-time"},"epoch":{"type":"string","minLength":1,"maxLength":64},"last_seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"recovered":{"type":"boolean"},"acked_seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"read_seq":{"type":"integer","minimum":0,"maximum":9007199254740991}},"required":["connection_id","user_id","server_time","ping_interval_seconds","idle_timeout_seconds","max_message_bytes","token_expires_at","epoch","last_seq","recovered","acked_seq","read_seq"],"additionalProperties":false}}};
 const schema34 = {"type":"object","properties":{"connection_id":{"type":"string","format":"uuid"},"user_id":{"type":"string","format":"uuid"},"server_time":{"type":"string","format":"date-time"},"ping_interval_seconds":{"type":"number","exclusiveMinimum":0},"idle_timeout_seconds":{"type":"number","exclusiveMinimum":0},"max_message_bytes":{"type":"integer","minimum":1,"maximum":9007199254740991},"token_expires_at":{"type":"string","format":"date-time"},"epoch":{"type":"string","minLength":1,"maxLength":64},"last_seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"recovered":{"type":"boolean"},"acked_seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"read_seq":{"type":"integer","minimum":0,"maximum":9007199254740991}},"required":["connection_id","user_id","server_time","ping_interval_seconds","idle_timeout_seconds","max_message_bytes","token_expires_at","epoch","last_seq","recovered","acked_seq","read_seq"],"additionalProperties":false};
 const func4 = Object.prototype.hasOwnProperty;
@@ -725,7 +725,7 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_error = validate22;
+const server_error = validate22;
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"error"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"payload":{"$ref":"#/$defs/ErrorPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"ErrorPayload":{"type":"object","properties":{"code":{"$ref":"../protocol/error_codes.json"},"message":{"type":"string"},"details":{"type":"object","additionalProperties":true}},"required":["code","message"],"additionalProperties":false}}};
 const schema36 = {"type":"object","properties":{"code":{"$ref":"../protocol/error_codes.json"},"message":{"type":"string"},"details":{"type":"object","additionalProperties":true}},"required":["code","message"],"additionalProperties":false};
 const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"string","enum":["invalid_json","invalid_message","unknown_type","message_too_large","rate_limited","internal"]};
@@ -930,7 +930,7 @@ return errors === 0;
 }
 validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_learning_update = validate25;
+const server_learning_update = validate25;
 const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"learning_update"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"seq":{"type":"integer","minimum":1,"maximum":9007199254740991},"payload":{"$ref":"#/$defs/LearningUpdatePayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"LearningUpdatePayload":{"type":"object","properties":{"session_id":{"type":"string","format":"uuid"},"book_id":{"type":"string","format":"uuid"},"words_learned":{"type":"integer","minimum":0,"maximum":9007199254740991},"pages_read":{"type":"integer","minimum":0,"maximum":9007199254740991},"study_seconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"accuracy":{"type":"number","minimum":0,"maximum":1},"streak_days":{"type":"integer","minimum":0,"maximum":9007199254740991}},"required":["session_id","words_learned","pages_read","study_seconds","accuracy","streak_days"],"additionalProperties":false}}};
 const schema39 = {"type":"object","properties":{"session_id":{"type":"string","format":"uuid"},"book_id":{"type":"string","format":"uuid"},"words_learned":{"type":"integer","minimum":0,"maximum":9007199254740991},"pages_read":{"type":"integer","minimum":0,"maximum":9007199254740991},"study_seconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"accuracy":{"type":"number","minimum":0,"maximum":1},"streak_days":{"type":"integer","minimum":0,"maximum":9007199254740991}},"required":["session_id","words_learned","pages_read","study_seconds","accuracy","streak_days"],"additionalProperties":false};
 
@@ -1283,7 +1283,7 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_notification = validate26;
+const server_notification = validate26;
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"notification"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"seq":{"type":"integer","minimum":1,"maximum":9007199254740991},"payload":{"$ref":"#/$defs/NotificationPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"NotificationPayload":{"type":"object","properties":{"title":{"type":"string","minLength":1,"maxLength":200},"message":{"type":"string","minLength":1,"maxLength":2000},"level":{"type":"string","enum":["info","success","warning","error"]},"action_url":{"type":"string","format":"uri","maxLength":2048,"pattern":"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):"}},"required":["title","message","level"],"additionalProperties":false}}};
 const schema41 = {"type":"object","properties":{"title":{"type":"string","minLength":1,"maxLength":200},"message":{"type":"string","minLength":1,"maxLength":2000},"level":{"type":"string","enum":["info","success","warning","error"]},"action_url":{"type":"string","format":"uri","maxLength":2048,"pattern":"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Hh][Aa][Ii][Ll][Aa][Nn][Gg][Oo]):"}},"required":["title","message","level"],"additionalProperties":false};
 
@@ -1558,7 +1558,7 @@ return errors === 0;
 }
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_ocr_progress = validate27;
+const server_ocr_progress = validate27;
 const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"ocr_progress"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"seq":{"type":"integer","minimum":1,"maximum":9007199254740991},"payload":{"$ref":"#/$defs/OcrProgressPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"OcrProgressPayload":{"type":"object","properties":{"book_id":{"type":"string","format":"uuid"},"total_pages":{"type":"integer","minimum":1,"maximum":9007199254740991},"processed_pages":{"type":"integer","minimum":0,"maximum":9007199254740991},"progress":{"type":"number","minimum":0,"maximum":100},"status":{"type":"string","enum":["pending","processing","completed","failed"]},"message":{"type":"string","maxLength":1000}},"required":["book_id","total_pages","processed_pages","progress","status"],"additionalProperties":false}}};
 const schema43 = {"type":"object","properties":{"book_id":{"type":"string","format":"uuid"},"total_pages":{"type":"integer","minimum":1,"maximum":9007199254740991},"processed_pages":{"type":"integer","minimum":0,"maximum":9007199254740991},"progress":{"type":"number","minimum":0,"maximum":100},"status":{"type":"string","enum":["pending","processing","completed","failed"]},"message":{"type":"string","maxLength":1000}},"required":["book_id","total_pages","processed_pages","progress","status"],"additionalProperties":false};
 
@@ -1871,7 +1871,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_pong = validate28;
+const server_pong = validate28;
 const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"pong"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"payload":{"$ref":"#/$defs/PongPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"PongPayload":{"type":"object","properties":{"server_time":{"type":"string","format":"date-time"}},"required":["server_time"],"additionalProperties":false}}};
 const schema45 = {"type":"object","properties":{"server_time":{"type":"string","format":"date-time"}},"required":["server_time"],"additionalProperties":false};
 
@@ -2028,7 +2028,7 @@ return errors === 0;
 }
 validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_read_receipt = validate29;
+const server_read_receipt = validate29;
 const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"read_receipt"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"payload":{"$ref":"#/$defs/ReadReceiptPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"ReadReceiptPayload":{"type":"object","properties":{"read_seq":{"type":"integer","minimum":1,"maximum":9007199254740991}},"required":["read_seq"],"additionalProperties":false}}};
 const schema47 = {"type":"object","properties":{"read_seq":{"type":"integer","minimum":1,"maximum":9007199254740991}},"required":["read_seq"],"additionalProperties":false};
 
@@ -2189,7 +2189,7 @@ return errors === 0;
 }
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const server_review_reminder = validate30;
+const server_review_reminder = validate30;
 const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"review_reminder"},"id":{"type":"string","format":"uuid"},"timestamp":{"type":"string","format":"date-time"},"seq":{"type":"integer","minimum":1,"maximum":9007199254740991},"payload":{"$ref":"#/$defs/ReviewReminderPayload"}},"required":["type","id","timestamp","payload"],"additionalProperties":false,"$defs":{"ReviewReminderPayload":{"type":"object","properties":{"due_count":{"type":"integer","minimum":1,"maximum":9007199254740991},"book_id":{"type":"string","format":"uuid"},"message":{"type":"string","maxLength":1000}},"required":["due_count"],"additionalProperties":false}}};
 const schema49 = {"type":"object","properties":{"due_count":{"type":"integer","minimum":1,"maximum":9007199254740991},"book_id":{"type":"string","format":"uuid"},"message":{"type":"string","maxLength":1000}},"required":["due_count"],"additionalProperties":false};
 
@@ -2428,7 +2428,7 @@ return errors === 0;
 }
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const client_ack = validate31;
+const client_ack = validate31;
 const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"ack"},"seq":{"type":"integer","minimum":1,"maximum":9007199254740991}},"required":["type","seq"],"additionalProperties":false};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2510,7 +2510,7 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const client_ping = validate32;
+const client_ping = validate32;
 const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"ping"}},"required":["type"],"additionalProperties":false};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2559,7 +2559,7 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const client_read = validate33;
+const client_read = validate33;
 const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"type":{"const":"read"},"seq":{"type":"integer","minimum":1,"maximum":9007199254740991}},"required":["type","seq"],"additionalProperties":false};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){

@@ -71,6 +71,17 @@ def test_check_refuses_a_renamed_field(repository: Path) -> None:
     assert "refused: 3 breaking change(s) need a new major version" in result.stderr
 
 
+def test_check_refuses_an_npm_package_version_of_another_protocol(repository: Path) -> None:
+    """The client package stated as 2.0.0 for protocol 1.0.0 fails the check, saying which versions fit."""
+    package = repository / "frontend" / "package.json"
+    package.write_text(package.read_text().replace('"version": "1.0.0"', '"version": "2.0.0"', 1))
+    result = codegen(repository, "--check")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert ("refused: frontend/package.json: version 2.0.0 is not a release of protocol 1.0.0 "
+            "(the package's major.minor are the protocol's: 1.0.x)") in result.stderr
+    assert "refused: package-lock.json: frontend is at version 1.0.0, frontend/package.json says 2.0.0" in result.stderr
+
+
 def test_a_new_major_version_passes_and_is_stated_everywhere(repository: Path) -> None:
     """After `--release --major` the check passes and every place the version is stated says 2."""
     rename_book_title(repository)
@@ -88,3 +99,5 @@ def test_a_new_major_version_passes_and_is_stated_everywhere(repository: Path) -
     changelog = (generated / "protocol-changelog.md").read_text()
     assert "## 2.0.0 (subprotocol `notifyhub.v2`)" in changelog and "renamed to `book_title`" in changelog
     assert json.loads((repository / "protocol.lock.json").read_text())["version"] == "2.0.0"
+    assert json.loads((repository / "frontend" / "package.json").read_text())["version"] == "2.0.0"
+    assert json.loads((repository / "package-lock.json").read_text())["packages"]["frontend"]["version"] == "2.0.0"

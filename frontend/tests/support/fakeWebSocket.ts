@@ -18,8 +18,20 @@ export class FakeWebSocket implements WebSocketLike {
   /** Every socket made since the last `reset()`, oldest first. */
   static instances: FakeWebSocket[] = [];
 
+  /** Resolvers of `next()`, called with the next socket made. */
+  static #awaiting: ((socket: FakeWebSocket) => void)[] = [];
+
   static reset(): void {
     FakeWebSocket.instances = [];
+    FakeWebSocket.#awaiting = [];
+  }
+
+  /**
+   * The next socket made: for a connect() whose socket waits on real I/O (the validators' dynamic
+   * import under `validateFrames`), which fake timers cannot settle.
+   */
+  static next(): Promise<FakeWebSocket> {
+    return new Promise((resolve) => FakeWebSocket.#awaiting.push(resolve));
   }
 
   /** The newest socket. */
@@ -40,6 +52,7 @@ export class FakeWebSocket implements WebSocketLike {
     readonly protocols?: string | string[],
   ) {
     FakeWebSocket.instances.push(this);
+    for (const resolve of FakeWebSocket.#awaiting.splice(0)) resolve(this);
   }
 
   addEventListener(type: string, listener: (event: never) => void): void {

@@ -20,6 +20,15 @@ async function connected(h = harness(), token: Parameters<typeof h.client.connec
   return h;
 }
 
+/** connect() under `validateFrames`: the socket is made once the validators' import resolved. */
+async function connectedValidating(validateFrames = true) {
+  const h = harness({ validateFrames });
+  const socket = FakeWebSocket.next();
+  h.client.connect("jwt-1");
+  await socket;
+  return h;
+}
+
 /** Open the newest socket and confirm it the way the hub does. */
 function confirm(socket = FakeWebSocket.last, overrides: Parameters<typeof established>[0] = {}): FakeWebSocket {
   socket.open();
@@ -153,7 +162,7 @@ describe("receiving", () => {
 
   it("drops a frame that breaks its schema under validateFrames, and reports it to error subscribers", async () => {
     // In development, a hub bug deep in a payload is reported, never thrown into the app nor handed over.
-    const h = await connected(harness({ validateFrames: true }));
+    const h = await connectedValidating();
     const handler = vi.fn();
     const errors: PayloadOf<"error">[] = [];
     h.client.subscribe("notification", handler);
@@ -209,7 +218,7 @@ describe("forward compatibility", () => {
 
   it.each([false, true])("hands over a known type carrying fields it does not know (validateFrames: %s only)", async (validateFrames) => {
     // A hub that gained an optional field breaks no deployed tab; the development check names the field.
-    const h = await connected(harness({ validateFrames }));
+    const h = await connectedValidating(validateFrames);
     const handler = vi.fn();
     h.client.subscribe("notification", handler);
     const newer = { ...message("notification", notification), payload: { ...notification, icon: "star" } };

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseFrame } from "../../src/frames.js";
-import { SERVER_MESSAGE_TYPES, SERVER_MESSAGE_VALIDATORS } from "../../src/types.js";
+import { SERVER_MESSAGE_TYPES } from "../../src/types.js";
+import { SERVER_MESSAGE_VALIDATORS } from "../../src/validators.js";
 import { repository } from "../support/hub.js";
 import { established, message, notification, ocrProgress } from "../support/messages.js";
 
@@ -19,7 +20,7 @@ function schemaExamples(): [string, unknown][] {
 describe("parseFrame", () => {
   it("reads a message", () => {
     const frame = message("ocr_progress", ocrProgress, { seq: 3 });
-    expect(parseFrame(JSON.stringify(frame), true)).toEqual({ kind: "message", message: frame });
+    expect(parseFrame(JSON.stringify(frame), SERVER_MESSAGE_VALIDATORS)).toEqual({ kind: "message", message: frame });
   });
 
   it.each([
@@ -29,7 +30,7 @@ describe("parseFrame", () => {
     ["binary", new ArrayBuffer(4), /not a text frame/],
   ])("refuses %s", (_, data, error) => {
     // Garbage from the wire is reported, never thrown into the app.
-    const parsed = parseFrame(data, false);
+    const parsed = parseFrame(data);
     expect(parsed.kind).toBe("invalid");
     expect(parsed.kind === "invalid" && parsed.error).toMatch(error);
   });
@@ -38,10 +39,10 @@ describe("parseFrame", () => {
     // A newer hub's type is not an error: the client ignores it but keeps counting the stream.
     const frame = { type: "achievement_unlocked", id: "x", timestamp: "t", seq: 7, payload: { points: 3 } };
     const expected = { kind: "unknown_type", type: "achievement_unlocked", seq: 7, id: "x" };
-    expect(parseFrame(JSON.stringify(frame), false)).toEqual(expected);
-    expect(parseFrame(JSON.stringify(frame), true)).toEqual(expected);
-    expect(parseFrame(JSON.stringify({ type: "brand_new" }), false)).toEqual({ kind: "unknown_type", type: "brand_new" });
-    expect(parseFrame(JSON.stringify({ type: "brand_new", id: "x", timestamp: "t" }), true)).toEqual({
+    expect(parseFrame(JSON.stringify(frame))).toEqual(expected);
+    expect(parseFrame(JSON.stringify(frame), SERVER_MESSAGE_VALIDATORS)).toEqual(expected);
+    expect(parseFrame(JSON.stringify({ type: "brand_new" }))).toEqual({ kind: "unknown_type", type: "brand_new" });
+    expect(parseFrame(JSON.stringify({ type: "brand_new", id: "x", timestamp: "t" }), SERVER_MESSAGE_VALIDATORS)).toEqual({
       kind: "invalid",
       error: "brand_new: `payload` is not an object",
     });
@@ -50,7 +51,7 @@ describe("parseFrame", () => {
   it("keeps fields it does not know when not validating", () => {
     // A newer hub's optional field reaches the handler untouched; the known fields still read.
     const frame = { ...message("notification", notification), extra: 1, payload: { ...notification, icon: "star" } };
-    expect(parseFrame(JSON.stringify(frame), false)).toEqual({ kind: "message", message: frame });
+    expect(parseFrame(JSON.stringify(frame))).toEqual({ kind: "message", message: frame });
   });
 
   it.each([
@@ -72,17 +73,17 @@ describe("parseFrame", () => {
       "notification: /payload must NOT have additional properties (icon)"],
   ])("validating, refuses %s, naming where", (_, frame, error) => {
     // Under validateFrames a hub bug shows up as the field it broke, not as undefined in the UI.
-    expect(parseFrame(JSON.stringify(frame), true)).toEqual({ kind: "invalid", error });
+    expect(parseFrame(JSON.stringify(frame), SERVER_MESSAGE_VALIDATORS)).toEqual({ kind: "invalid", error });
   });
 
   it.each(schemaExamples())("validating, accepts the example in %s", (_, example) => {
     // The generated validators agree with the schemas' own examples.
-    expect(parseFrame(JSON.stringify(example), true).kind).toBe("message");
+    expect(parseFrame(JSON.stringify(example), SERVER_MESSAGE_VALIDATORS).kind).toBe("message");
   });
 
   it("has a generated validator for every server message type", () => {
     expect(Object.keys(SERVER_MESSAGE_VALIDATORS).sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
-    expect(parseFrame(JSON.stringify(established()), true).kind).toBe("message");
+    expect(parseFrame(JSON.stringify(established()), SERVER_MESSAGE_VALIDATORS).kind).toBe("message");
   });
 });
 
