@@ -9,8 +9,12 @@ import { repository } from "../support/hub.js";
 import { PROTOCOL_VERSION } from "../../src/types.js";
 import { packAndInstall, typeCheck, viteBuild, writeApp, type PackedApp } from "../support/packedApp.js";
 
-/** The pages whose TypeScript blocks are complete modules the app type-checks: the guide and the package's README. */
-const PAGES = { guide: join(repository, "docs", "client-and-hooks.md"), readme: join(repository, "frontend", "README.md") };
+/** The pages whose TypeScript blocks are complete modules the app type-checks: the guide, the package's README and the project's. */
+const PAGES = {
+  guide: join(repository, "docs", "client-and-hooks.md"),
+  readme: join(repository, "frontend", "README.md"),
+  projectReadme: join(repository, "README.md"),
+};
 
 /** Pack, install, tsc twice and a vite build: seconds each, bounded by packedApp's step timeout. */
 const SETUP_TIMEOUT_MS = 300_000;
@@ -178,9 +182,10 @@ describe("the packed package", () => {
 describe("an app installing the tarball", () => {
   it("type-checks the client, the hooks, the generated types and the documented examples, resolving as bundlers and as Node do", async () => {
     // The declarations are complete and strict-clean; a misuse of a payload is an error, not `any`;
-    // every example in docs/client-and-hooks.md and frontend/README.md compiles as written.
+    // every example in docs/client-and-hooks.md, frontend/README.md and README.md compiles as written.
     expect(Object.keys(pageBlocks()).filter((path) => path.startsWith("src/guide/")).length).toBeGreaterThanOrEqual(6);
     expect(Object.keys(pageBlocks())).toContain("src/readme/block-1.tsx");
+    expect(Object.keys(pageBlocks())).toContain("src/projectReadme/block-1.tsx");
     await typeCheck(app.root, "tsconfig.json");
     await typeCheck(app.root, "tsconfig.nodenext.json");
   }, SETUP_TIMEOUT_MS);
