@@ -24,7 +24,7 @@ help:
 $(PY_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[server,dev]'
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json $(wildcard frontend/package.json)
@@ -66,14 +66,14 @@ clean:
 
 # Benchmarks (bench/README.md): notifyhub and its peers side by side, loopback only.
 bench: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[server,dev,bench]'
 	$(BIN)/python -m bench --size full --write-md
 
 bench-quick: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[server,dev,bench]'
 	$(BIN)/python -m bench --size quick
 
 # Ten minutes of steady traffic to 1,000 connections; fails unless memory stays flat (not in `make test`).
 soak: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[server,dev,bench]'
 	$(BIN)/python -m bench.soak --minutes 10 --connections 1000
