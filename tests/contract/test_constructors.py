@@ -90,7 +90,7 @@ def test_constructor_refuses_a_url_the_schema_refuses(url: str) -> None:
 
 
 def test_every_type_a_service_sends_has_a_draft_builder() -> None:
-    """`new_<type>_draft` exists for each type services may send, and builds that type's draft."""
+    """`new_<type>_draft` exists for each type services may send, and for no other."""
     for message_type in notifyhub_protocol.SERVER_MESSAGE_TYPES.values():
         builder = getattr(notifyhub_protocol, f"new_{message_type.name}_draft", None)
         assert (builder is not None) == message_type.sent_by_services, message_type.name
