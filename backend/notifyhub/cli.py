@@ -48,6 +48,7 @@ def _dev_banner(settings: Settings, port: int) -> str:
     base = f"http://{settings.host}:{port}"
     ws = f"ws://{settings.host}:{port}/api/v1/ws"
     key = settings.service_keys[0].get_secret_value()
+    command = _this_command()
     demo = ""
     if settings.demo_dir is not None and (settings.demo_dir / "index.html").is_file():
         demo = ("\nOpen the demo page (the token is in the hash, never sent to a server):\n"
@@ -63,7 +64,7 @@ Paste into a browser console on any page:
   ws.onmessage = (event) => console.log(JSON.parse(event.data));
 
 Then send that user a notification:
-  notifyhub send --dev --url {base} --user-id {user_id} --type notification \\
+  {command} send --dev --url {base} --user-id {user_id} --type notification \\
     --payload '{{"title": "Hello", "message": "It works", "level": "success"}}'
 or with curl:
   curl -X POST {base}/api/v1/messages -H 'Authorization: Bearer {key}' \\
@@ -71,8 +72,14 @@ or with curl:
     -d '{{"user_ids": ["{user_id}"], "message": {{"type": "notification", "payload": {{"title": "Hello", "message": "It works", "level": "success"}}}}}}'
 
 A token for another user:
-  notifyhub token --dev --user-id <uuid> --email <address>
+  {command} token --dev --user-id <uuid> --email <address>
 """
+
+
+def _this_command() -> str:
+    """How the user ran this command (`.venv/bin/notifyhub` under `make run`), to repeat it."""
+    invoked = sys.argv[0] if sys.argv else ""
+    return invoked if Path(invoked).name == "notifyhub" else "notifyhub"
 
 
 def _build_server(settings: Settings, args: argparse.Namespace) -> Any:
