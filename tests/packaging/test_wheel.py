@@ -16,6 +16,7 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.support.hubs import PROJECT_ROOT, connect_client, dev_environment, serve_subprocess
@@ -139,3 +140,13 @@ async def test_a_hub_from_the_wheel_delivers_what_the_client_install_sends(clien
         assert frame["id"] == json.loads(sent.stdout)["id"]
         assert frame["payload"]["message"] == "From the wheel"
         await receiver.close()
+
+
+async def test_the_installed_hub_serves_its_protocol_description(server_venv: Path) -> None:
+    """/api/v1/asyncapi.json is served from the installed package, not from a checkout."""
+    expected = json.loads((PROJECT_ROOT / "generated" / "asyncapi" / "asyncapi.json").read_text())
+    async with serve_subprocess("--dev", command=server_venv / "bin" / "notifyhub",
+                                environment=dev_environment()) as hub:
+        async with httpx.AsyncClient(base_url=hub.base_url) as http:
+            answer = await http.get("/api/v1/asyncapi.json")
+    assert answer.status_code == 200 and answer.json() == expected

@@ -10,9 +10,9 @@ port answers 404 for them; otherwise they require `Authorization: Bearer <key>` 
 from __future__ import annotations
 
 import hmac
+import importlib.resources
 import json
 from functools import cache
-from pathlib import Path
 
 import notifyhub_protocol
 from notifyhub_protocol import RefusalReason
@@ -26,12 +26,13 @@ from ..settings import Settings
 
 router = APIRouter()
 
-ASYNCAPI_PATH = Path(notifyhub_protocol.__file__).resolve().parents[2] / "asyncapi" / "asyncapi.json"
+ASYNCAPI_DOCUMENT = importlib.resources.files(notifyhub_protocol) / "asyncapi.json"
+"""The AsyncAPI document `make codegen` writes into the protocol package, installed with it."""
 
 
 @cache
 def _asyncapi_document() -> dict:
-    return json.loads(ASYNCAPI_PATH.read_text(encoding="utf-8"))
+    return json.loads(ASYNCAPI_DOCUMENT.read_text(encoding="utf-8"))
 
 
 @router.get("/api/v1/ws/stats", openapi_extra={"security": [{OPERATIONS_KEY: []}, {SERVICE_KEY: []}]},
