@@ -24,7 +24,8 @@ class HubClient:
     with the same key and the same bytes after a 503, a 504, a connection error or a timeout,
     as `retry` allows: a retry never delivers a message twice. Raises HubRefusedError when the
     hub refuses (422 with the failing fields' pointers, 401, ...), HubUnavailableError when the
-    attempts run out. One client may be shared by threads (httpx.Client is thread-safe).
+    attempts run out. A call blocks for its retries too: at most `retry.total_seconds` plus one
+    attempt's timeout.
     """
 
     def __init__(self, url: str, service_key: str, *, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
