@@ -38,9 +38,9 @@ $(PY_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 	  { echo "notifyhub needs Python >= 3.11; '$(PYTHON)' is not (give another: make PYTHON=python3.12 ...)" >&2; exit 1; }
 	@test -x $(BIN)/python || { echo "==> creating the virtualenv $(VENV)/ with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	@echo "==> installing Python packages into $(VENV)/ (pip install -e '.[dev]'; about a minute the first time)"
+	@echo "==> installing Python packages into $(VENV)/ (pip install -e '.[server,dev]'; about a minute the first time)"
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet -e '.[server,dev]'
 	@touch $@
 	@echo "==> Python packages installed"
 
@@ -86,14 +86,14 @@ clean:
 
 # Benchmarks (bench/README.md): notifyhub and its peers side by side, loopback only.
 bench: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[server,dev,bench]'
 	$(BIN)/python -m bench --size full --write-md
 
 bench-quick: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[server,dev,bench]'
 	$(BIN)/python -m bench --size quick
 
 # Ten minutes of steady traffic to 1,000 connections; fails unless memory stays flat (not in `make test`).
 soak: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[server,dev,bench]'
 	$(BIN)/python -m bench.soak --minutes 10 --connections 1000

@@ -14,7 +14,7 @@ from pathlib import Path
 from .asyncapi import generate_asyncapi
 from .changelog import render_changelog
 from .package_version import package_version_problems, set_package_version
-from .python import generate_python
+from .python import PACKAGE, generate_python
 from .release import LOCK_FILE, RELEASE_COMMAND, Review, read_lock, record_release, review, summary
 from .schemas import ENTRY_SCHEMA, load_protocol, write_unions
 from .typescript import generate_typescript
@@ -41,6 +41,9 @@ def generate(out_dir: Path) -> None:
     generate_typescript(protocol, out_dir / "typescript", PROJECT_ROOT)
     generate_validators(protocol, out_dir / "typescript", PROJECT_ROOT)
     generate_asyncapi(protocol, out_dir / "asyncapi", str(declared_version(protocol.entry)))
+    # The hub serves this document (/api/v1/asyncapi.json): a copy in the Python package goes
+    # wherever the package is installed.
+    shutil.copyfile(out_dir / "asyncapi" / "asyncapi.json", out_dir / "python" / PACKAGE / "asyncapi.json")
     changelog = render_changelog(lock, review(SCHEMAS, lock), protocol.entry)
     (out_dir / CHANGELOG).write_text(changelog, encoding="utf-8")
 

@@ -113,28 +113,42 @@ def python_annotation(schema: dict[str, Any]) -> str:
     return _SIMPLE_TYPES[kind]
 
 
-def _constructor(protocol: Protocol, t: MessageType) -> list[str]:
+def _payload_parameters(protocol: Protocol, t: MessageType) -> list[str]:
+    """The keyword parameters of a type's constructor and draft builder: its payload's fields."""
     from .schemas import load_json
 
     payload = t.payload_schema or {"properties": {}, "required": []}
-    properties = payload["properties"]
     required = set(payload.get("required", []))
     params = []
-    for name, prop in properties.items():
+    for name, prop in payload["properties"].items():
         if "$ref" in prop:
             prop = load_json((protocol.root / t.path).parent / prop["$ref"])
         annotation = python_annotation(prop)
         params.append(f"    {name}: {annotation}," if name in required
                       else f"    {name}: {annotation} | MISSING = MISSING,")
+    return params
+
+
+def _constructor(protocol: Protocol, t: MessageType) -> list[str]:
     function = f"new_{t.name}_message"
-    body = [f"def {function}(", "    *,", *params, f") -> {t.message_class}:",
+    return [f"def {function}(", "    *,", *_payload_parameters(protocol, t), f") -> {t.message_class}:",
             f'    """{t.description}',
             "",
             "    Validates the payload strictly (as the schema would) and stamps a new `id` and `timestamp`.",
             "    Raises pydantic.ValidationError when a field is invalid.",
             '    """',
             f'    return _stamp("{t.name}", {t.message_class}, {t.payload_class}, locals())', "", ""]
-    return body
+
+
+def _draft_builder(protocol: Protocol, t: MessageType) -> list[str]:
+    draft = draft_class(t)
+    return [f"def new_{t.name}_draft(", "    *,", *_payload_parameters(protocol, t), f") -> {draft}:",
+            f'    """A `{t.name}` message as a service submits it: {t.description[0].lower()}{t.description[1:]}',
+            "",
+            "    Validates the payload strictly (as the schema would); the hub adds `id` and `timestamp`.",
+            "    Raises pydantic.ValidationError when a field is invalid.",
+            '    """',
+            f'    return _draft("{t.name}", {draft}, {t.payload_class}, locals())', "", ""]
 
 
 MESSAGE_IDS = """class _MessageIds:
@@ -177,14 +191,17 @@ os.register_at_fork(after_in_child=new_message_id.reset)
 def render_constructors(protocol: Protocol) -> str:
     classes = sorted({t.message_class for t in protocol.server_types}
                      | {t.payload_class for t in protocol.server_types if t.payload_class})
-    lines = [HEADER.format(doc="Typed constructors for every server message type."),
+    drafts = sorted(draft_class(t) for t in service_types(protocol))
+    lines = [HEADER.format(doc="Typed constructors for every server message type, and builders of the drafts "
+                               "services submit."),
              "from __future__ import annotations", "",
              "import os",
              "from datetime import UTC, datetime",
              "from typing import Any, Literal, TypeVar",
              "from uuid import UUID, SafeUUID", "",
              "from pydantic import MISSING, BaseModel", "",
-             "from .models import (", *[f"    {name}," for name in classes], ")", "",
+             "from .models import (", *[f"    {name}," for name in classes], ")",
+             "from .registry import (", *[f"    {name}," for name in drafts], ")", "",
              'MessageT = TypeVar("MessageT", bound=BaseModel)', "", "",
              *MESSAGE_IDS,
              "def _stamp(message_type: str, message_model: type[MessageT], payload_model: type[BaseModel],",
@@ -194,9 +211,17 @@ def render_constructors(protocol: Protocol) -> str:
              "    )",
              "    return message_model.model_construct(",
              "        type=message_type, id=new_message_id(), timestamp=datetime.now(UTC), payload=payload",
-             "    )", "", ""]
+             "    )", "", "",
+             "def _draft(message_type: str, draft_model: type[MessageT], payload_model: type[BaseModel],",
+             "           fields: dict[str, Any]) -> MessageT:",
+             "    payload = payload_model.model_validate(",
+             "        {name: value for name, value in fields.items() if value is not MISSING}, strict=True",
+             "    )",
+             "    return draft_model.model_construct(type=message_type, payload=payload)", "", ""]
     for t in protocol.server_types:
         lines += _constructor(protocol, t)
+    for t in service_types(protocol):
+        lines += _draft_builder(protocol, t)
     lines[-1:] = []
     return "\n".join(lines) + "\n"
 
@@ -257,7 +282,8 @@ def _refusal_reasons(protocol: Protocol) -> list[str]:
 
 
 def render_init(protocol: Protocol) -> str:
-    constructors = [f"new_{t.name}_message" for t in protocol.server_types]
+    constructors = ([f"new_{t.name}_message" for t in protocol.server_types]
+                    + [f"new_{t.name}_draft" for t in service_types(protocol)])
     drafts = [draft_class(t) for t in service_types(protocol)]
     models = sorted({t.message_class for t in protocol.server_types}
                     | {t.payload_class for t in protocol.server_types if t.payload_class}

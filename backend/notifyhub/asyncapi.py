@@ -1,25 +1,26 @@
 """The AsyncAPI document of the WebSocket protocol as a hub serves it: the generated one
-(generated/asyncapi/asyncapi.json, whose server is a placeholder) naming this hub as its server.
-No I/O but reading the generated file once."""
+(`make codegen` writes it into the protocol package, so an installed hub has it; its server is a
+placeholder) naming this hub as its server. No I/O but reading that file once."""
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import notifyhub_protocol
 
-from .settings import PUBLIC_URL_SCHEMES
+PUBLIC_URL_SCHEMES = {"ws": "ws", "wss": "wss", "http": "ws", "https": "wss"}
+"""The schemes `NOTIFYHUB_PUBLIC_URL` may have, and the WebSocket scheme each stands for."""
 
-ASYNCAPI_PATH = Path(notifyhub_protocol.__file__).resolve().parents[2] / "asyncapi" / "asyncapi.json"
+ASYNCAPI_DOCUMENT = importlib.resources.files(notifyhub_protocol) / "asyncapi.json"
 
 
 @cache
 def generated_document() -> dict[str, Any]:
-    return json.loads(ASYNCAPI_PATH.read_text(encoding="utf-8"))
+    return json.loads(ASYNCAPI_DOCUMENT.read_text(encoding="utf-8"))
 
 
 def served_document(public_url: str | None, scope: dict[str, Any]) -> dict[str, Any]:

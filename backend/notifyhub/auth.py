@@ -7,14 +7,16 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import jwt
 from notifyhub_protocol import BEARER_SUBPROTOCOL_PREFIX, RefusalReason
 
 from .errors import AmbiguousTokenError, AuthenticationError
-from .settings import Settings
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 REQUIRED_CLAIMS = ("exp", "user_id", "email")
 TIME_CLAIMS = ("exp", "nbf", "iat")

@@ -9,10 +9,9 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024
+from .asyncapi import PUBLIC_URL_SCHEMES
 
-PUBLIC_URL_SCHEMES = {"ws": "ws", "wss": "wss", "http": "ws", "https": "wss"}
-"""The schemes `public_url` may have, and the WebSocket scheme each stands for."""
+DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024
 
 
 class Settings(BaseSettings):

@@ -7,7 +7,9 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from notifyhub_protocol import new_book_ready_message, new_ocr_progress_message, new_review_reminder_message
+import notifyhub_protocol
+from notifyhub_protocol import (OUTGOING_MESSAGE_ADAPTER, OcrProgressDraft, new_book_ready_message,
+                                new_ocr_progress_draft, new_ocr_progress_message, new_review_reminder_message)
 from pydantic import ValidationError
 
 from tests.support.schemas import validate_server_frame
@@ -85,3 +87,27 @@ def test_constructor_refuses_a_url_the_schema_refuses(url: str) -> None:
     """A link no client would accept fails in the service that built it."""
     with pytest.raises(ValidationError):
         new_book_ready_message(book_id=BOOK_ID, title="Le Petit Prince", total_pages=120, url=url)
+
+
+def test_every_type_a_service_sends_has_a_draft_builder() -> None:
+    """`new_<type>_draft` exists for each type services may send, and for no other."""
+    for message_type in notifyhub_protocol.SERVER_MESSAGE_TYPES.values():
+        builder = getattr(notifyhub_protocol, f"new_{message_type.name}_draft", None)
+        assert (builder is not None) == message_type.sent_by_services, message_type.name
+
+
+def test_a_draft_is_the_message_without_id_and_timestamp() -> None:
+    """A draft is what the service API takes: type and validated payload, no id or timestamp,
+    optional fields absent."""
+    draft = new_ocr_progress_draft(**OCR_FIELDS)
+    assert isinstance(draft, OcrProgressDraft)
+    document = draft.model_dump(mode="json")
+    assert document == {"type": "ocr_progress", "payload": {**OCR_FIELDS, "book_id": str(BOOK_ID)}}
+    assert OUTGOING_MESSAGE_ADAPTER.validate_python(document, strict=False) == draft
+
+
+@pytest.mark.parametrize("override", [{"progress": 101}, {"status": "done"}, {"book_id": "not-a-uuid"}])
+def test_a_draft_builder_refuses_what_the_constructor_refuses(override: dict[str, Any]) -> None:
+    """A bad field fails when the draft is built, before any request."""
+    with pytest.raises(ValidationError):
+        new_ocr_progress_draft(**{**OCR_FIELDS, **override})

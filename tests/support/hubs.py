@@ -167,6 +167,13 @@ def hub_environment(**settings: str) -> dict[str, str]:
     return env
 
 
+def dev_environment(**settings: str) -> dict[str, str]:
+    """The environment of `make run`: no NOTIFYHUB_* variable but the port (0: a free one)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTIFYHUB_")}
+    env.update({"NOTIFYHUB_PORT": "0", **{f"NOTIFYHUB_{k.upper()}": v for k, v in settings.items()}})
+    return env
+
+
 async def _collect(stream: asyncio.StreamReader, output: list[str], ready: asyncio.Future) -> None:
     async for raw in stream:
         line = raw.decode(errors="replace")
@@ -179,9 +186,12 @@ async def _collect(stream: asyncio.StreamReader, output: list[str], ready: async
 
 
 @contextlib.asynccontextmanager
-async def serve_subprocess(*args: str, **settings: str) -> AsyncIterator[HubProcess]:
+async def serve_subprocess(*args: str, command: Path = NOTIFYHUB, environment: dict[str, str] | None = None,
+                           **settings: str) -> AsyncIterator[HubProcess]:
+    """`command serve *args` (this checkout's `notifyhub` by default) in `environment`, or with
+    the test secrets and these settings."""
     process = await asyncio.create_subprocess_exec(
-        str(NOTIFYHUB), "serve", *args, env=hub_environment(**settings),
+        str(command), "serve", *args, env=environment or hub_environment(**settings),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output: list[str] = []
     ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()

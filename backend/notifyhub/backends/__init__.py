@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..settings import Settings
+from typing import TYPE_CHECKING
+
 from .base import Backend
+
+if TYPE_CHECKING:  # the backends' base is imported by light modules; settings are not
+    from ..settings import Settings
 
 
 def create_backend(settings: Settings) -> Backend:

@@ -32,27 +32,47 @@ class HubServer(uvicorn.Server):
     (uvicorn alone would send 1012 straight away and drop what the hub still had queued), and
     with `operations_port` set it listens there too."""
 
-    def __init__(self, config: uvicorn.Config, app: FastAPI, hub: Hub) -> None:
+    def __init__(self, config: uvicorn.Config, app: FastAPI, hub: Hub, limits: WireLimits, descriptors: int) -> None:
         super().__init__(config)
         self.app = app
         self.hub = hub
+        self.limits = limits
+        self.descriptors = descriptors
         self._announce_listeners = False
+        self._listening: list[socket.socket] | None = None
+
+    def bind(self) -> list[socket.socket]:
+        """Bind the hub's port (and the operations port, when set), once; `serve` then uses these
+        sockets. Raises OSError when an address is taken: call it before printing anything that
+        claims the hub is up."""
+        if self._listening is None:
+            settings = self.hub.settings
+            listening = [_bind(settings.host, settings.port)]
+            if settings.operations_port is not None:
+                listening.append(_bind(settings.operations_host, settings.operations_port))
+            self._listening = listening
+        return self._listening
+
+    @property
+    def port(self) -> int:
+        """The port bound by `bind` (the real one when settings ask for port 0)."""
+        return self.bind()[0].getsockname()[1]
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
-        settings = self.hub.settings
-        if sockets is None and settings.operations_port is not None:
-            sockets = [_bind(settings.host, settings.port),
-                       _bind(settings.operations_host, settings.operations_port)]
+        if sockets is None:
+            sockets = self.bind()
             self._announce_listeners = True
         await super().serve(sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        logger.info("open-file limit %d: at most %d connections", self.descriptors, self.limits.max_connections)
         await super().startup(sockets)
         _freeze_startup_objects()
         if self._announce_listeners and self.started:  # uvicorn does not, for sockets it was given
             self._log_started_message(sockets[:1])
-            host, port = sockets[1].getsockname()[:2]
-            logger.info("operations endpoints on http://%s:%d", host, port)
+            if len(sockets) > 1:
+                host, port = sockets[1].getsockname()[:2]
+                logger.info("operations endpoints on http://%s:%d", host, port)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         await self._drain()
@@ -129,5 +149,4 @@ def build_server(settings: Settings, log_level: str = "info", access_log: bool =
         access_log=access_log,
         timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
     )
-    logger.info("open-file limit %d: at most %d connections", descriptors, limits.max_connections)
-    return HubServer(config, app, parts.hub)
+    return HubServer(config, app, parts.hub, limits, descriptors)

@@ -1,4 +1,4 @@
-"""Typed constructors for every server message type.
+"""Typed constructors for every server message type, and builders of the drafts services submit.
 
 Generated from schemas/ by `make codegen`. Do not edit by hand.
 """
@@ -31,6 +31,13 @@ from .models import (
     ReadReceiptPayload,
     ReviewReminderMessage,
     ReviewReminderPayload,
+)
+from .registry import (
+    BookReadyDraft,
+    LearningUpdateDraft,
+    NotificationDraft,
+    OcrProgressDraft,
+    ReviewReminderDraft,
 )
 
 MessageT = TypeVar("MessageT", bound=BaseModel)
@@ -78,6 +85,14 @@ def _stamp(message_type: str, message_model: type[MessageT], payload_model: type
     return message_model.model_construct(
         type=message_type, id=new_message_id(), timestamp=datetime.now(UTC), payload=payload
     )
+
+
+def _draft(message_type: str, draft_model: type[MessageT], payload_model: type[BaseModel],
+           fields: dict[str, Any]) -> MessageT:
+    payload = payload_model.model_validate(
+        {name: value for name, value in fields.items() if value is not MISSING}, strict=True
+    )
+    return draft_model.model_construct(type=message_type, payload=payload)
 
 
 def new_book_ready_message(
@@ -218,4 +233,83 @@ def new_review_reminder_message(
     Raises pydantic.ValidationError when a field is invalid.
     """
     return _stamp("review_reminder", ReviewReminderMessage, ReviewReminderPayload, locals())
+
+
+def new_book_ready_draft(
+    *,
+    book_id: UUID | str,
+    title: str,
+    total_pages: int,
+    url: str | MISSING = MISSING,
+) -> BookReadyDraft:
+    """A `book_ready` message as a service submits it: a book has been processed and its lessons can be opened.
+
+    Validates the payload strictly (as the schema would); the hub adds `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _draft("book_ready", BookReadyDraft, BookReadyPayload, locals())
+
+
+def new_learning_update_draft(
+    *,
+    session_id: UUID | str,
+    book_id: UUID | str | MISSING = MISSING,
+    words_learned: int,
+    pages_read: int,
+    study_seconds: int,
+    accuracy: float,
+    streak_days: int,
+) -> LearningUpdateDraft:
+    """A `learning_update` message as a service submits it: statistics of a study session, sent when the session ends or advances.
+
+    Validates the payload strictly (as the schema would); the hub adds `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _draft("learning_update", LearningUpdateDraft, LearningUpdatePayload, locals())
+
+
+def new_notification_draft(
+    *,
+    title: str,
+    message: str,
+    level: Literal['info', 'success', 'warning', 'error'],
+    action_url: str | MISSING = MISSING,
+) -> NotificationDraft:
+    """A `notification` message as a service submits it: a general notification for the user, shown as a toast.
+
+    Validates the payload strictly (as the schema would); the hub adds `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _draft("notification", NotificationDraft, NotificationPayload, locals())
+
+
+def new_ocr_progress_draft(
+    *,
+    book_id: UUID | str,
+    total_pages: int,
+    processed_pages: int,
+    progress: float,
+    status: Literal['pending', 'processing', 'completed', 'failed'],
+    message: str | MISSING = MISSING,
+) -> OcrProgressDraft:
+    """A `ocr_progress` message as a service submits it: progress of the OCR run over an uploaded book.
+
+    Validates the payload strictly (as the schema would); the hub adds `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _draft("ocr_progress", OcrProgressDraft, OcrProgressPayload, locals())
+
+
+def new_review_reminder_draft(
+    *,
+    due_count: int,
+    book_id: UUID | str | MISSING = MISSING,
+    message: str | MISSING = MISSING,
+) -> ReviewReminderDraft:
+    """A `review_reminder` message as a service submits it: spaced-repetition reviews are due.
+
+    Validates the payload strictly (as the schema would); the hub adds `id` and `timestamp`.
+    Raises pydantic.ValidationError when a field is invalid.
+    """
+    return _draft("review_reminder", ReviewReminderDraft, ReviewReminderPayload, locals())
 
