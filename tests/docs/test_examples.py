@@ -1,16 +1,22 @@
 """The pages (README.md, docs/) against the code: every link and anchor resolves, every JSON
-example is a valid frame or body, every Python example compiles and imports what exists, every
-command names a real target, subcommand and option, every `curl` example is answered by a real
-hub, and every setting is documented."""
+example is a valid frame or body, every Python example compiles and imports what exists and every
+whole Python program runs against a real hub, every command names a real target, subcommand and
+option, every `curl` example is answered by a real hub, and every setting is documented. (The
+TypeScript examples are type-checked against the packed npm package by
+frontend/tests/package/tarball.test.ts.)"""
 
 from __future__ import annotations
 
 import ast
+import asyncio
+import builtins
 import importlib
 import json
+import os
 import re
 import shlex
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -90,10 +96,47 @@ def test_python_examples_compile_and_import_what_exists(block: Block) -> None:
                 importlib.import_module(alias.name)
 
 
+def _undefined_names(tree: ast.Module) -> set[str]:
+    """Names a block reads but neither defines, imports nor gets from builtins: a fragment's."""
+    bound = set(dir(builtins))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bound.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+            bound |= {argument.arg for argument in ast.walk(node.args) if isinstance(argument, ast.arg)}
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} - bound
+
+
+SCRIPTS = [block for block in blocks("python") if not _undefined_names(ast.parse(block.text))]
+"""The Python examples that are whole programs (the others are fragments of a reader's code)."""
+
+
+@pytest.mark.parametrize("block", SCRIPTS, ids=lambda block: block.id)
+async def test_python_programs_run_against_a_development_hub(block: Block, tmp_path: Path) -> None:
+    """Each whole program of the pages runs to its end against a hub at its documented address,
+    with the development service key (its own asserts included)."""
+    script = tmp_path / "example.py"
+    async with serve_in_process(hub_settings(service_keys=[SERVICE_KEY, DEV_SERVICE_KEY])) as hub:
+        script.write_text(block.text.replace(DOCUMENTED_HUB, hub.base_url), encoding="utf-8")
+        environment = {**os.environ, "NOTIFYHUB_URL": hub.base_url, "NOTIFYHUB_SERVICE_KEY": DEV_SERVICE_KEY}
+        process = await asyncio.create_subprocess_exec(sys.executable, str(script), env=environment,
+                                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, output.decode()
+
+
 def _commands(block: Block) -> list[list[str]]:
     """The block's commands as words, continuation lines joined, comments and prompts dropped."""
+    text = block.text
+    if block.language == "console":  # a session: commands follow `$ `, the rest is their output
+        text = "\n".join(re.findall(r"^\$ ((?:.*\\\n)*.*)$", text, re.MULTILINE))
     commands, pending = [], ""
-    for line in block.text.replace("\\\n", " ").splitlines():
+    for line in text.replace("\\\n", " ").splitlines():
         pending += ("\n" if pending else "") + line.removeprefix("$ ")
         try:
             words = shlex.split(pending, comments=True)
