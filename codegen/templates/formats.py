@@ -28,11 +28,16 @@ __all__ = ["DATE_TIME_PATTERN", "URI_PATTERN", "UUID_PATTERN", "Timestamp", "Uri
 UUID_PATTERN = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 """`format: uuid` (RFC 9562): 32 hex digits in 8-4-4-4-12 groups, either case; no braces, no `urn:`."""
 
-DATE_TIME_PATTERN = (r"^[0-9]{4}-(?:0[1-9]|1[0-2])-[0-9]{2}[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_DAY_OF_ANY_YEAR = (r"[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+                    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))")
+_LEAP_DAY = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29"
+DATE_TIME_PATTERN = (rf"^(?!0000)(?:{_DAY_OF_ANY_YEAR}|{_LEAP_DAY})[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
                      r"(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$")
 """`format: date-time` (RFC 3339 `date-time`), either case: `T`, seconds and an offset or `Z` required.
-A day past the month's end passes the pattern and is refused by the parser. A leap second (`:60`) is
-refused, as JSON Schema's usual checkers refuse it and a Python `datetime` cannot hold it."""
+The date is checked against the calendar (no 30 February, 29 February in leap years only; no year 0,
+which a Python `datetime` cannot hold), so every language that runs the pattern decides alike. A
+leap second (`:60`) is refused, as JSON Schema's usual checkers refuse it and a `datetime` cannot
+hold it."""
 
 
 def _uri_pattern() -> str:
@@ -114,7 +119,7 @@ def _date_time(value: Any) -> Any:
     if isinstance(value, str) and _DATE_TIME.fullmatch(value):
         try:
             return datetime.fromisoformat(value.upper())
-        except ValueError:  # a day past the month's end, year 0
+        except ValueError:  # the pattern admits nothing Python cannot read; kept as a last guard
             pass
     raise PydanticCustomError("date_time_format", "Input should be an RFC 3339 date-time with seconds and "
                               "an offset, like 2026-11-28T19:34:26Z")
