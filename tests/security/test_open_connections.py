@@ -10,7 +10,7 @@ import statistics
 import time
 import uuid
 
-from tests.security.conftest import token
+from tests.security.conftest import expiring_token, token
 from tests.security.test_slow_peers import notification
 from tests.support.hubs import SERVICE_KEY, connect_client
 from tests.support.raw_client import RawClient, masked_frame
@@ -176,7 +176,7 @@ async def test_close_frames_the_hub_writes_are_valid(start_process_hub) -> None:
     invalid_utf8.send_frame(TEXT, b'{"type":"\xff"}')
     oversized = await RawClient.connect(hub.port, token())
     oversized.send_text('{"type":"ping","pad":"' + "x" * 2000 + '"}')
-    expiring = await RawClient.connect(hub.port, token(ttl=1))
+    expiring = await RawClient.connect(hub.port, expiring_token(0.2))  # well before the idle timeout
     silent = await RawClient.connect(hub.port, token())
     await asyncio.gather(close_of("invalid utf-8", invalid_utf8), close_of("oversized", oversized),
                          close_of("expired", expiring), close_of("heartbeat", silent))
