@@ -6,15 +6,19 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 import statistics
+import struct
 import time
 import uuid
+
+import pytest
 
 from tests.security.conftest import expiring_token, token
 from tests.security.test_slow_peers import notification
 from tests.support.hubs import SERVICE_KEY, connect_client
 from tests.support.raw_client import RawClient, masked_frame
-from tests.support.raw_http import open_socket, post_head, read_response, rss_bytes
+from tests.support.raw_http import get_request, open_socket, post_head, read_response, rss_bytes, upgrade_headers
 
 PING, PONG, CLOSE, TEXT = 0x9, 0xA, 0x8, 0x1
 
@@ -192,3 +196,28 @@ async def test_close_frames_the_hub_writes_are_valid(start_process_hub) -> None:
     assert closes["shutdown"][0] == 1012
     for name, (_, reason) in closes.items():
         assert len(reason.encode()) <= 123, (name, reason)
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+async def test_peers_that_abort_during_the_handshake_leave_no_error(backend: str, request, start_process_hub) -> None:
+    """Clients that send an upgrade and reset the connection at once (a tab closed mid-connect)
+    cost the hub nothing and log no error, on either backend; the next client is served."""
+    settings = request.getfixturevalue("redis_settings") if backend == "redis" else {"backend": "memory"}
+    hub = await start_process_hub(**settings)
+    for _ in range(60):
+        reader, writer = await asyncio.open_connection("127.0.0.1", hub.port)
+        writer.write(get_request(f"/api/v1/ws?token={token()}", *upgrade_headers()))
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close sends RST
+        await writer.drain()
+        writer.transport.abort()
+    survivor = await RawClient.connect(hub.port, token())
+    survivor.send_text('{"type":"ping"}')
+    async with asyncio.timeout(5):
+        while True:
+            opcode, payload = await survivor.read_frame()
+            if opcode == 0x1 and b'"pong"' in payload:
+                break
+    survivor.close()
+    log = "".join(hub.output)
+    assert "Traceback" not in log and "ERROR" not in log, log[-3000:]

@@ -400,5 +400,6 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
 def _limit_receive_buffer(transport) -> None:
     sock = transport.get_extra_info("socket")
     if sock is not None:
-        with contextlib.suppress(OSError):
+        # A peer that aborted during the handshake leaves a closed socket (fd -1): ValueError.
+        with contextlib.suppress(OSError, ValueError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
