@@ -27,6 +27,7 @@ from redis.asyncio.client import PubSub
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
+from redis.maint_notifications import MaintNotificationsConfig
 from redis.exceptions import RedisError
 
 from ..settings import Settings
@@ -69,8 +70,11 @@ def redis_client(settings: Settings, url: str | None = None, retries: int | None
     retry = Retry(ExponentialBackoff(cap=RETRY_BACKOFF_CAP, base=RETRY_BACKOFF_BASE),
                   settings.redis_retries if retries is None else retries)
     if settings.redis_cluster if cluster is None else cluster:
+        # Maintenance notifications off: their handshake on a connection to a node that just died
+        # fails with an AttributeError inside redis-py instead of a ConnectionError.
         return RedisCluster.from_url(url or settings.redis_url, max_connections=settings.redis_pool_size,
-                                     socket_timeout=timeout, socket_connect_timeout=timeout, retry=retry)
+                                     socket_timeout=timeout, socket_connect_timeout=timeout, retry=retry,
+                                     maint_notifications_config=MaintNotificationsConfig(enabled=False))
     pool = BlockingConnectionPool.from_url(
         url or settings.redis_url, max_connections=settings.redis_pool_size,
         timeout=settings.redis_pool_timeout_seconds, socket_timeout=timeout,
@@ -222,11 +226,9 @@ class RedisBackend(Backend):
     async def connection_opened(self, user_id: UUID, connection_id: UUID) -> None:
         self._local[user_id] = self._local.get(user_id, 0) + 1
         async with unavailable_on_error("join"):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.hset(self._keys.connections(user_id), str(connection_id), self.hub_id)
-                pipe.sadd(self._keys.hub_users(self.hub_id), str(user_id))
-                pipe.hset(self._keys.hubs, self.hub_id, self._registration())
-                await pipe.execute()
+            await self._together([("HSET", self._keys.connections(user_id), str(connection_id), self.hub_id),
+                                  ("SADD", self._keys.hub_users(self.hub_id), str(user_id)),
+                                  ("HSET", self._keys.hubs, self.hub_id, self._registration())])
             await self._subscribe(self._keys.channel(user_id))
 
     async def connection_closed(self, user_id: UUID, connection_id: UUID) -> None:
@@ -243,12 +245,20 @@ class RedisBackend(Backend):
                 with contextlib.suppress(RedisError, OSError):
                     await self._pubsub.unsubscribe(channel)
         async with unavailable_on_error("leave"):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.hdel(self._keys.connections(user_id), str(connection_id))
-                if remaining <= 0:
-                    pipe.srem(self._keys.hub_users(self.hub_id), str(user_id))
-                pipe.hset(self._keys.hubs, self.hub_id, self._registration())
-                await pipe.execute()
+            await self._together([("HDEL", self._keys.connections(user_id), str(connection_id)),
+                                  *([("SREM", self._keys.hub_users(self.hub_id), str(user_id))] if remaining <= 0 else []),
+                                  ("HSET", self._keys.hubs, self.hub_id, self._registration())])
+
+    async def _together(self, commands: list[tuple]) -> list:
+        """Commands that need no atomicity: in one pipeline on a single Redis; each on its own on
+        a cluster, whose keys live on several masters (and whose pipeline, when it retries, drops
+        every connection of the client, including those other commands are using)."""
+        if self._shards is not None:
+            return list(await asyncio.gather(*(self._redis.execute_command(*command) for command in commands)))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for command in commands:
+                pipe.execute_command(*command)
+            return await pipe.execute()
 
     async def presence(self, user_id: UUID) -> int:
         async with unavailable_on_error("presence"):
@@ -265,10 +275,7 @@ class RedisBackend(Backend):
     async def _hub_users(self, hubs: list[str]) -> set[bytes]:
         """Every user connected to one of these hubs. Each hub's set is read on its own (no
         SUNION): on a cluster, the sets live in different slots."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for hub in hubs:
-                pipe.smembers(self._keys.hub_users(hub))
-            return set().union(*await pipe.execute())
+        return set().union(*await self._together([("SMEMBERS", self._keys.hub_users(hub)) for hub in hubs]))
 
     def _live_hubs(self, registry: dict[bytes, bytes]) -> dict[str, dict]:
         horizon = time.time() - HUB_EXPIRY_CHECKS * self._interval
