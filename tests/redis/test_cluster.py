@@ -160,3 +160,44 @@ async def test_every_message_arrives_once_in_order_while_a_master_is_killed(clus
         await asyncio.to_thread(cluster.start_again, master)
 
     await run_churn(cluster, kill, redis_wait_replicas="1")
+
+
+async def test_a_replica_promoted_without_the_last_writes_leaves_no_client_with_a_silent_gap(cluster) -> None:
+    """Writes are lost for real: the replica is cut off (frozen, its link dropped by the master)
+    while messages are accepted and delivered, the master is killed, and the stale replica is promoted (CLUSTER FAILOVER
+    TAKEOVER). Every client is told (`recovered: false` or 4004 RESYNC); no (epoch, seq) names
+    two messages; everything accepted afterwards arrives."""
+    environment = cluster_env(cluster)
+    rng = random.Random(5)
+    async with three_hubs(environment) as hubs:
+        user = uuid.uuid4()
+        count = DeliveryCount()
+        followers = [ResumingClient(f"client-{index}", [hubs[(index + turn) % 3].ws_url for turn in range(3)],
+                                    token(user), count) for index in range(3)]
+        names = [follower.name for follower in followers]
+        with hub_output_on_failure(hubs):
+            for follower in followers:
+                await follower.start()
+            for number in range(3):
+                await send_until_accepted(hubs, count, user, f"kept-{number}", rng)
+            master = cluster.master_of(meta_key(environment, user))
+            replica = cluster.replica_of(master)
+            await asyncio.to_thread(cluster.wait_until_replicated)
+            cluster.cut_replication(master, replica)
+            for number in range(3):
+                await send_until_accepted(hubs, count, user, f"lost-{number}", rng)
+            for name in names:
+                await count.wait_until_delivered(name, set(count.accepted))
+            cluster.kill(master)
+            replica.resume()
+            await asyncio.to_thread(cluster.fail_over_to, replica, "TAKEOVER")
+            later = [f"later-{number}" for number in range(3)]
+            for text in later:
+                await send_until_accepted(hubs, count, user, text, rng)
+            for name in names:
+                await count.wait_until_delivered(name, set(later))
+        for follower in followers:
+            await follower.stop()
+    count.assert_no_silent_gap(*names)
+    for name in names:
+        assert count.resets[name] or 4004 in count.closes[name], count.summary()

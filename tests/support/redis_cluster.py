@@ -113,6 +113,13 @@ class RedisClusterProcesses:
         with contextlib.closing(redis.Redis(host="127.0.0.1", port=int(info["master_port"]))) as master:
             return int(master.info("replication")["master_repl_offset"]) <= int(info["slave_repl_offset"])
 
+    def cut_replication(self, master: RedisProcess, replica: RedisProcess) -> None:
+        """Freeze the replica (SIGSTOP) and have the master drop its link: what the master
+        writes from now on reaches no replica (`replica.resume()` lets it run again)."""
+        replica.pause()
+        with contextlib.closing(self.client(master)) as client:
+            client.client_kill_filter(_type="replica")
+
     def start_again(self, node: RedisProcess) -> None:
         """Start a killed node on its port with its cluster file: it rejoins (as a replica)."""
         node.start()
