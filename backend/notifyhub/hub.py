@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from uuid import UUID
 
 from notifyhub_protocol import CloseCode, new_read_receipt_message
@@ -287,9 +287,11 @@ class Hub:
             connection.hold()
             self.gap_detected(connection)
 
-    def resynchronise(self) -> None:
+    def resynchronise(self, user_ids: Iterable[UUID] | None = None) -> None:
         self.metrics.backend_reconnects.inc()
-        for connection in self.connections():
+        connections = (self.connections() if user_ids is None else
+                       [c for user in user_ids for c in list(self._by_user.get(user, {}).values())])
+        for connection in connections:
             if not connection.catching_up:
                 connection.hold()
                 self.gap_detected(connection)

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from .backends.base import PublishToken
 from .backends.positions import StreamPositions
-from .backends.redis import redis_client, unavailable_on_error
-from .backends.redis_streams import RedisKeys, RedisStreams
+from .backends.redis import redis_client, streams_for, unavailable_on_error
+from .backends.redis_streams import RedisKeys
 from .hub import encode_checked
 from .idempotency import message_token
 from .settings import Settings
@@ -24,7 +24,7 @@ class Publisher:
     """Publishes into the streams the hubs read. Use as `async with Publisher(...) as publisher`.
 
     Its history limits must match the hubs' (they default to the same NOTIFYHUB_* settings), and
-    so do its pool, timeout and retries (NOTIFYHUB_REDIS_*). Every method raises
+    so do its pool, timeout, retries, cluster mode and replica wait (NOTIFYHUB_REDIS_*). Every method raises
     BackendUnavailableError when Redis could not be asked (nothing was sent), TypeError or
     InvalidMessageError when the message is not a valid server message; sending to users also
     raises OutcomeUnknownError when Redis was asked but its answer was lost (send again with the
@@ -36,9 +36,7 @@ class Publisher:
         settings = settings or Settings()
         self._settings = settings
         self._redis = redis_client(settings, url=redis_url)
-        keys = RedisKeys(prefix or settings.redis_prefix)
-        self._streams = RedisStreams(self._redis, keys, settings.history_max_messages,
-                                     settings.history_max_age_seconds)
+        self._streams = streams_for(settings, self._redis, RedisKeys(prefix or settings.redis_prefix))
         self._positions = StreamPositions(settings.redis_positions_remembered)
 
     async def send_to_user(self, user_id: UUID, message: BaseModel, idempotency_key: str | None = None) -> int:

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Where messages, history and presence live: this process, or Redis for several hubs.
     backend: Literal["memory", "redis"] = "memory"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # A Redis Cluster: `redis_url` names any one of its nodes (database 0), the others are found
+    # from it, and users' live channels use sharded pub/sub (Redis 7 or later).
+    redis_cluster: bool = False
     redis_prefix: str = Field("notifyhub", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
     redis_health_check_seconds: float = Field(5.0, gt=0)
     # Each Redis command waits this long for an answer (unset: the health check, at least 1 s),
@@ -74,6 +77,11 @@ class Settings(BaseSettings):
     redis_pool_timeout_seconds: float = Field(10.0, gt=0)
     # Users whose highest (epoch, seq) a hub remembers, to notice a Redis that lost writes.
     redis_positions_remembered: int = Field(100_000, ge=1)
+    # Replicas that must confirm a publish's writes before it is accepted (Redis WAIT), and how
+    # long to wait for them; when they do not confirm in time the publish answers 504: it was
+    # applied on the primary, whose death before replicating would lose it.
+    redis_wait_replicas: int = Field(0, ge=0)
+    redis_wait_timeout_seconds: float = Field(0.5, gt=0)
     history_max_messages: int = Field(1000, ge=1)
     history_max_age_seconds: float = Field(72 * 3600, gt=0)
     replay_page_messages: int = Field(500, ge=1)
@@ -137,6 +145,11 @@ class Settings(BaseSettings):
             raise ValueError("idle_timeout_seconds must be greater than ping_interval_seconds")
         if any(alg.lower() == "none" for alg in self.jwt_algorithms):
             raise ValueError("jwt_algorithms must not allow 'none'")
+        if self.redis_wait_replicas and self.redis_wait_timeout_seconds >= self.redis_command_timeout_seconds:
+            raise ValueError("redis_wait_timeout_seconds must be below the Redis command timeout "
+                             "(redis_timeout_seconds, else the health check, at least 1 s), which bounds the wait")
+        if self.redis_cluster and urlsplit(self.redis_url).path.strip("/") not in ("", "0"):
+            raise ValueError("a Redis Cluster has database 0 only: redis_url must name no other database")
         return self
 
     @property

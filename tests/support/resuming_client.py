@@ -26,6 +26,7 @@ class ResumingClient:
         self.epoch, self.seq = "", 0
         self.connects = 0
         self._task: asyncio.Task | None = None
+        self._connection = None
         self._ready = asyncio.Event()
 
     async def start(self) -> None:
@@ -33,6 +34,11 @@ class ResumingClient:
         self._task = asyncio.create_task(self._run())
         async with asyncio.timeout(20):
             await self._ready.wait()
+
+    def drop(self) -> None:
+        """Close the current connection, as a tab losing its network would; it resumes by itself."""
+        if self._connection is not None:
+            self._connection.transport.abort()
 
     async def stop(self) -> None:
         self._task.cancel()
@@ -47,6 +53,7 @@ class ResumingClient:
             try:
                 async with connect(url + since, subprotocols=["notifyhub.v1", f"bearer.{self._token}"],
                                    open_timeout=10) as connection:
+                    self._connection = connection
                     async for raw in connection:
                         self._handle(json.loads(raw))
             except ConnectionClosed as closed:

@@ -60,3 +60,17 @@ def test_tokens_are_redacted_from_log_lines(line: str) -> None:
     cleaned = redact(line)
     assert "[REDACTED]" in cleaned
     assert "c2lnbmF0dXJl" not in cleaned and "abc.def.ghi" not in cleaned
+
+
+def test_a_replica_wait_longer_than_the_command_timeout_is_refused() -> None:
+    """WAIT runs within a Redis command's timeout: a longer wait would end as a lost connection,
+    so it fails at start-up, naming both settings."""
+    with pytest.raises(ValidationError, match="redis_wait_timeout_seconds must be below the Redis command timeout"):
+        Settings(redis_wait_replicas=1, redis_wait_timeout_seconds=2, redis_timeout_seconds=1)
+
+
+def test_a_cluster_url_naming_another_database_is_refused() -> None:
+    """A Redis Cluster has database 0 only; a URL naming another fails at start-up."""
+    with pytest.raises(ValidationError, match="a Redis Cluster has database 0 only"):
+        Settings(redis_cluster=True, redis_url="redis://127.0.0.1:7000/3")
+    assert Settings(redis_cluster=True, redis_url="redis://127.0.0.1:7000/0").redis_cluster

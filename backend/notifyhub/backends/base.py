@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
@@ -180,8 +181,9 @@ class Deliveries(Protocol):
     def deliver_to_all(self, frame: bytes) -> int:
         """Queue a broadcast frame to every local connection."""
 
-    def resynchronise(self) -> None:
-        """Live messages may have been missed: every connection catches up from history."""
+    def resynchronise(self, user_ids: Iterable[UUID] | None = None) -> None:
+        """Live messages may have been missed: every connection (of these users, when given)
+        catches up from history."""
 
 
 class Backend(ABC):

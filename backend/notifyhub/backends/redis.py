@@ -5,6 +5,9 @@ channel only while it holds a connection of that user (never by pattern). The hu
 listener loop: a connection that errors, or stays silent past three health checks (half-open),
 is replaced, every channel is subscribed again, and every local connection catches up from
 history, so a message accepted during the gap still arrives, once.
+
+On a Redis Cluster (NOTIFYHUB_REDIS_CLUSTER) commands go through redis-py's cluster client, and
+users' channels are shard channels held per master by `ShardedSubscriptions` (redis_shards.py).
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.client import PubSub
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
+from redis.maint_notifications import MaintNotificationsConfig
 from redis.exceptions import RedisError
 
 from ..settings import Settings
@@ -36,7 +42,9 @@ from .base import (
     resume_start,
 )
 from .positions import StreamPositions
+from .redis_shards import ShardedSubscriptions
 from .redis_streams import RedisKeys, RedisStreams, entries_of
+from .replication import Replication
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +59,41 @@ RETRY_BACKOFF_CAP = 0.5
 that a restart of a few seconds is ridden out by the default three retries of a 1 s timeout."""
 
 
-def redis_client(settings: Settings, url: str | None = None, retries: int | None = None) -> Redis:
+def redis_client(settings: Settings, url: str | None = None, retries: int | None = None,
+                 cluster: bool | None = None) -> Redis | RedisCluster:
     """A client whose commands wait (bounded) for a free pooled connection, fail within the
-    command timeout instead of hanging, and are retried with backoff after a lost connection."""
+    command timeout instead of hanging, and are retried with backoff after a lost connection.
+
+    With NOTIFYHUB_REDIS_CLUSTER, redis-py's cluster client: `url` is any node, the pool size is
+    per node, and a command finding no free connection is refused at once."""
     timeout = settings.redis_command_timeout_seconds
     retry = Retry(ExponentialBackoff(cap=RETRY_BACKOFF_CAP, base=RETRY_BACKOFF_BASE),
                   settings.redis_retries if retries is None else retries)
+    if settings.redis_cluster if cluster is None else cluster:
+        # Maintenance notifications off: their handshake on a connection to a node that just died
+        # fails with an AttributeError inside redis-py instead of a ConnectionError.
+        return RedisCluster.from_url(url or settings.redis_url, max_connections=settings.redis_pool_size,
+                                     socket_timeout=timeout, socket_connect_timeout=timeout, retry=retry,
+                                     maint_notifications_config=MaintNotificationsConfig(enabled=False))
     pool = BlockingConnectionPool.from_url(
         url or settings.redis_url, max_connections=settings.redis_pool_size,
         timeout=settings.redis_pool_timeout_seconds, socket_timeout=timeout,
         socket_connect_timeout=timeout, retry=retry)
     return Redis.from_pool(pool)
+
+
+def node_url(url: str, host: str, port: int) -> str:
+    """`url` (scheme, credentials, options) aimed at one node of a cluster."""
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(netloc=f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"))
+
+
+def streams_for(settings: Settings, redis: Redis | RedisCluster, keys: RedisKeys) -> RedisStreams:
+    """Users' streams with the history limits and the replication wait of these settings."""
+    replication = Replication(settings.redis_wait_replicas, int(settings.redis_wait_timeout_seconds * 1000))
+    return RedisStreams(redis, keys, settings.history_max_messages, settings.history_max_age_seconds,
+                        replication, settings.redis_retries)
 
 
 @contextlib.asynccontextmanager
@@ -78,12 +110,15 @@ class RedisBackend(Backend):
         self.hub_id = uuid.uuid4().hex
         self._interval = settings.redis_health_check_seconds
         self._redis = redis_client(settings)
-        # No retries on the pub/sub connection: redis-py would reconnect and resubscribe silently,
-        # and the hub would never learn that it missed messages in between.
-        self._pubsub_redis = redis_client(settings, retries=0)
         self._keys = RedisKeys(settings.redis_prefix)
-        self._streams = RedisStreams(self._redis, self._keys, settings.history_max_messages,
-                                     settings.history_max_age_seconds)
+        self._streams = streams_for(settings, self._redis, self._keys)
+        # No retries on pub/sub connections: redis-py would reconnect and resubscribe silently,
+        # and the hub would never learn that it missed messages in between.
+        self._pubsub_redis = None if settings.redis_cluster else redis_client(settings, retries=0)
+        self._shards = None if not settings.redis_cluster else ShardedSubscriptions(
+            self._redis, lambda host, port: redis_client(settings, node_url(settings.redis_url, host, port),
+                                                         retries=0, cluster=False),
+            self._keys.broadcast, self._interval, self._on_message, self._caught_up)
         self._positions = StreamPositions(settings.redis_positions_remembered)
         self._local: dict[UUID, int] = {}
         self._subscribed: dict[str, asyncio.Future[None]] = {}
@@ -96,8 +131,14 @@ class RedisBackend(Backend):
 
     async def start(self, deliveries: Deliveries) -> None:
         self._deliveries = deliveries
-        self._tasks = [asyncio.create_task(self._listen(), name="notifyhub-redis-listener"),
-                       asyncio.create_task(self._register_loop(), name="notifyhub-redis-registry")]
+        if self._shards is not None:
+            async with unavailable_on_error("cluster layout"):
+                await self._shards.start()
+            listener = None
+        else:
+            listener = asyncio.create_task(self._listen(), name="notifyhub-redis-listener")
+        self._tasks = [task for task in (listener, asyncio.create_task(
+            self._register_loop(), name="notifyhub-redis-registry")) if task is not None]
 
     async def close(self) -> None:
         """Stop the listener and the registry, forget this hub's presence, close the pools.
@@ -106,15 +147,18 @@ class RedisBackend(Backend):
             task.cancel()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=HUB_EXPIRY_CHECKS * self._interval)
+        if self._shards is not None:
+            await self._shards.close()
         with contextlib.suppress(RedisError, OSError):
             await self._forget_hub(self.hub_id)
         await self._redis.aclose()
-        await self._pubsub_redis.aclose()
+        if self._pubsub_redis is not None:
+            await self._pubsub_redis.aclose()
 
     async def check_health(self) -> None:
         """Healthy while the pub/sub connection is up (live messages arrive) and Redis answers a
         PING from the command pool (publishes go through)."""
-        if self._pubsub is None:
+        if not (self._shards.connected if self._shards is not None else self._pubsub is not None):
             raise BackendUnavailableError("the Redis pub/sub connection is down; reconnecting")
         try:
             await self._redis.ping()
@@ -182,11 +226,9 @@ class RedisBackend(Backend):
     async def connection_opened(self, user_id: UUID, connection_id: UUID) -> None:
         self._local[user_id] = self._local.get(user_id, 0) + 1
         async with unavailable_on_error("join"):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.hset(self._keys.connections(user_id), str(connection_id), self.hub_id)
-                pipe.sadd(self._keys.hub_users(self.hub_id), str(user_id))
-                pipe.hset(self._keys.hubs, self.hub_id, self._registration())
-                await pipe.execute()
+            await self._together([("HSET", self._keys.connections(user_id), str(connection_id), self.hub_id),
+                                  ("SADD", self._keys.hub_users(self.hub_id), str(user_id)),
+                                  ("HSET", self._keys.hubs, self.hub_id, self._registration())])
             await self._subscribe(self._keys.channel(user_id))
 
     async def connection_closed(self, user_id: UUID, connection_id: UUID) -> None:
@@ -197,16 +239,26 @@ class RedisBackend(Backend):
             self._local.pop(user_id, None)
             channel = self._keys.channel(user_id)
             self._subscribed.pop(channel, None)
-            if self._pubsub is not None:
+            if self._shards is not None:
+                self._shards.unsubscribe(channel)
+            elif self._pubsub is not None:
                 with contextlib.suppress(RedisError, OSError):
                     await self._pubsub.unsubscribe(channel)
         async with unavailable_on_error("leave"):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.hdel(self._keys.connections(user_id), str(connection_id))
-                if remaining <= 0:
-                    pipe.srem(self._keys.hub_users(self.hub_id), str(user_id))
-                pipe.hset(self._keys.hubs, self.hub_id, self._registration())
-                await pipe.execute()
+            await self._together([("HDEL", self._keys.connections(user_id), str(connection_id)),
+                                  *([("SREM", self._keys.hub_users(self.hub_id), str(user_id))] if remaining <= 0 else []),
+                                  ("HSET", self._keys.hubs, self.hub_id, self._registration())])
+
+    async def _together(self, commands: list[tuple]) -> list:
+        """Commands that need no atomicity: in one pipeline on a single Redis; each on its own on
+        a cluster, whose keys live on several masters (and whose pipeline, when it retries, drops
+        every connection of the client, including those other commands are using)."""
+        if self._shards is not None:
+            return list(await asyncio.gather(*(self._redis.execute_command(*command) for command in commands)))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for command in commands:
+                pipe.execute_command(*command)
+            return await pipe.execute()
 
     async def presence(self, user_id: UUID) -> int:
         async with unavailable_on_error("presence"):
@@ -216,9 +268,14 @@ class RedisBackend(Backend):
         async with unavailable_on_error("stats"):
             hubs = self._live_hubs(await self._redis.hgetall(self._keys.hubs))
             hubs[self.hub_id] = {"connections": sum(self._local.values())}
-            users = await self._redis.sunion([self._keys.hub_users(hub) for hub in hubs])
+            users = await self._hub_users(list(hubs))
         return {"connected_users": len(users), "total_connections": sum(h["connections"] for h in hubs.values()),
                 "hubs": len(hubs)}
+
+    async def _hub_users(self, hubs: list[str]) -> set[bytes]:
+        """Every user connected to one of these hubs. Each hub's set is read on its own (no
+        SUNION): on a cluster, the sets live in different slots."""
+        return set().union(*await self._together([("SMEMBERS", self._keys.hub_users(hub)) for hub in hubs]))
 
     def _live_hubs(self, registry: dict[bytes, bytes]) -> dict[str, dict]:
         horizon = time.time() - HUB_EXPIRY_CHECKS * self._interval
@@ -227,6 +284,8 @@ class RedisBackend(Backend):
 
     async def _subscribe(self, channel: str) -> None:
         """Subscribe (once) and wait for Redis to confirm, so no later publish is missed."""
+        if self._shards is not None:
+            return await self._shards.subscribe(channel)
         confirmed = self._subscribed.get(channel)
         if confirmed is None:
             if self._pubsub is None:
@@ -300,16 +359,27 @@ class RedisBackend(Backend):
             confirmed = self._subscribed.get(channel)
             if confirmed is not None and not confirmed.done():
                 confirmed.set_result(None)
-        elif kind == "message" and channel == self._keys.broadcast:
-            self._deliveries.deliver_to_all(message["data"])
         elif kind == "message":
+            self._on_message(channel, message["data"])
+
+    def _on_message(self, channel: str, data: bytes) -> None:
+        """A message of the broadcast channel or of a user's channel, from any connection."""
+        if channel == self._keys.broadcast:
+            self._deliveries.deliver_to_all(data)
+        else:
             user_id = self._keys.user_of_channel(channel)
-            header, _, frame = message["data"].partition(b"\n")
+            header, _, frame = data.partition(b"\n")
             epoch, seq, exclude = header.decode().split(" ")
             if seq != "-":
                 self._positions.saw(user_id, epoch, int(seq))
             self._deliveries.deliver_to_user(user_id, epoch, None if seq == "-" else int(seq), frame,
                                              None if exclude == "-" else UUID(exclude))
+
+    def _caught_up(self, channels: list[str]) -> None:
+        """A cluster shard's channels were lost and are subscribed again: their users catch up."""
+        self.reconnects += 1
+        logger.warning("Redis Cluster pub/sub resubscribed %d channel(s); catching their users up", len(channels))
+        self._deliveries.resynchronise([self._keys.user_of_channel(channel) for channel in channels])
 
     # Hub registry: stats across hubs, and cleaning up after hubs that died
 

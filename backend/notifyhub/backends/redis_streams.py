@@ -14,6 +14,7 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisError
 
 from .base import (
@@ -23,6 +24,8 @@ from .base import (
     PublishToken,
     new_epoch,
 )
+from .owner_pipelines import OwnerCalls, publish_on_owners
+from .replication import Replication
 
 # Drops expired entries from the front of a stream; bounded work per call.
 _HELPERS = """
@@ -59,13 +62,17 @@ end
 # fingerprint, token_ms, floor_epoch, floor_seq.
 # The token check, the seq, the history entry, the live publish and the token's record happen
 # together: a publish that is repeated (retried) is a no-op, and seq order is delivery order.
+# A repeat writes the token again (same value and expiry) so that a WAIT after it covers the
+# first attempt's writes too, which precede it in the replication stream.
 # `floor` is the highest position the calling hub saw: a stream behind it lost writes.
+# The live publish is PUBLISH on a single Redis, SPUBLISH (the user's shard only) on a cluster.
 # Returns {'new'|'repeated', epoch, seq, connections} or {'reused'}.
-PUBLISH = _HELPERS + """
+PUBLISH_TEMPLATE = _HELPERS + """
 local recorded = redis.call('GET', KEYS[5])
 if recorded then
   local fingerprint, epoch, seq = string.match(recorded, '^(%S*) (%S+) (%d+)$')
   if fingerprint ~= ARGV[6] then return {'reused'} end
+  redis.call('SET', KEYS[5], recorded, 'KEEPTTL')
   return {'repeated', epoch, tonumber(seq), redis.call('HLEN', KEYS[3])}
 end
 local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[5])
@@ -79,9 +86,11 @@ trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[3]))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[5], ARGV[6] .. ' ' .. epoch .. ' ' .. seq, 'PX', ARGV[7])
-redis.call('PUBLISH', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
+redis.call('@PUBLISH@', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
 return {'new', epoch, seq, redis.call('HLEN', KEYS[3])}
 """
+PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "PUBLISH")
+SHARDED_PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "SPUBLISH")
 
 # KEYS: meta, log. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count,
 # since_message_id ('' when the client did not say).
@@ -219,12 +228,17 @@ Floors = Callable[[UUID], tuple[str, int]]
 class RedisStreams:
     """Publishing into users' streams, reading them back, and moving cursors."""
 
-    def __init__(self, redis: Redis, keys: RedisKeys, max_messages: int, max_age_seconds: float) -> None:
+    def __init__(self, redis: Redis | RedisCluster, keys: RedisKeys, max_messages: int, max_age_seconds: float,
+                 replication: Replication = Replication(), retries: int = 0) -> None:
         self.redis = redis
         self.keys = keys
+        self.sharded = isinstance(redis, RedisCluster)
         self._max_messages = max_messages
         self._max_age_ms = int(max_age_seconds * 1000)
-        self._publish_sha = redis.register_script(PUBLISH).sha
+        self._replication = replication
+        self._retries = retries
+        self._publish_script = SHARDED_PUBLISH if self.sharded else PUBLISH
+        self._publish_sha = redis.register_script(self._publish_script).sha
         self._replay = redis.register_script(REPLAY)
         self._history_after = redis.register_script(HISTORY_AFTER)
         self._advance = redis.register_script(ADVANCE_CURSOR)
@@ -238,21 +252,18 @@ class RedisStreams:
         user has the message at most once: retry with the same token to complete it), and
         IdempotencyKeyReusedError when a user recorded the token with another fingerprint.
         """
-        pipe = self.redis.pipeline(transaction=False)
-        try:
-            # Taking a connection (waiting for a free one, connecting) sends nothing yet.
-            pipe.connection = await self.redis.connection_pool.get_connection()
-        except (RedisError, OSError) as exc:
-            raise BackendUnavailableError(f"publish: {exc}") from exc
-        try:
-            replies = await self._run_publish(pipe, [self._publish_args(user_id, body, token, floors)
-                                                     for user_id in user_ids])
-        except (RedisError, OSError) as exc:
-            raise OutcomeUnknownError(f"publish: {exc!r}") from exc
-        finally:
-            await pipe.reset()  # gives the connection back to the pool
+        calls = [self._publish_args(user_id, body, token, floors) for user_id in user_ids]
+        if self.sharded:
+            replies, acknowledged = await publish_on_owners(
+                self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
+                self._replication, self._retries)
+        else:
+            replies, acknowledged = await self._publish_on_one(calls)
         if any(reply[0] == b"reused" for reply in replies):
             raise IdempotencyKeyReusedError()
+        unconfirmed = self._replication.unconfirmed(acknowledged)
+        if unconfirmed is not None:
+            raise unconfirmed
         return [Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
                 for user_id, reply in zip(user_ids, replies)]
 
@@ -263,18 +274,38 @@ class RedisStreams:
         return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now_ms(), new_epoch(),
                 token.fingerprint, int(token.window_seconds * 1000), floor_epoch, floor_seq]
 
-    async def _run_publish(self, pipe: Pipeline, calls: list[list]) -> list:
+    async def _publish_on_one(self, calls: list[list]) -> tuple[list, list[int]]:
+        """Every call on one connection of a single Redis, then WAIT when replicas must confirm."""
+        pipe = self.redis.pipeline(transaction=False)
+        try:
+            # Taking a connection (waiting for a free one, connecting) sends nothing yet.
+            pipe.connection = await self.redis.connection_pool.get_connection()
+        except (RedisError, OSError) as exc:
+            raise BackendUnavailableError(f"publish: {exc}") from exc
+        try:
+            return await self._run_publish(pipe, calls)
+        except (RedisError, OSError) as exc:
+            raise OutcomeUnknownError(f"publish: {exc!r}") from exc
+        finally:
+            await pipe.reset()  # gives the connection back to the pool
+
+    async def _run_publish(self, pipe: Pipeline, calls: list[list]) -> tuple[list, list[int]]:
         """EVALSHA every call in one round trip; a Redis that lost its scripts (NOSCRIPT: the
-        call did not run) gets the script and those calls once more."""
+        call did not run) gets the script and those calls once more. Returns the replies and
+        the replicas WAIT counted (none asked: an empty list)."""
         replies: list = [None] * len(calls)
         pending = list(range(len(calls)))
+        waiting = bool(self._replication.replicas)
         for attempt in range(2):
             if attempt:
-                pipe.execute_command("SCRIPT LOAD", PUBLISH)
+                pipe.execute_command("SCRIPT LOAD", self._publish_script)
             for index in pending:
                 pipe.execute_command("EVALSHA", self._publish_sha, *calls[index])
+            if waiting:
+                pipe.execute_command(*self._replication.wait_command())
             answers = await pipe.execute(raise_on_error=False)
             answers = answers[1:] if attempt else answers
+            acknowledged = [answers.pop()] if waiting else []
             missing = []
             for index, answer in zip(pending, answers):
                 if isinstance(answer, NoScriptError):
@@ -284,7 +315,9 @@ class RedisStreams:
                 else:
                     replies[index] = answer
             if not missing:
-                return replies
+                if acknowledged and isinstance(acknowledged[0], Exception):
+                    raise acknowledged[0]
+                return replies, acknowledged
             pending = missing
         raise OutcomeUnknownError("publish: Redis kept losing its scripts")
 
@@ -306,7 +339,8 @@ class RedisStreams:
 
     async def send_live(self, user_id: UUID, frame: bytes, exclude: UUID | None) -> None:
         header = f"- - {exclude or '-'}\n".encode()
-        await self.redis.publish(self.keys.channel(user_id), header + frame)
+        publish = self.redis.spublish if self.sharded else self.redis.publish
+        await publish(self.keys.channel(user_id), header + frame)
 
     async def replay(self, user_id: UUID, since_epoch: str, since_seq: int, limit: int,
                      since_message_id: str | None = None) -> list:
