@@ -43,7 +43,7 @@ def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext
 def run_fanout(spec, n: int, round_: int, sizes: Sizes, scenarios: set[str], context: RunContext) -> None:
     """One server with n connections: A (opening them), then B, and at the working size C, D, E, H
     (H last: its flooders are cut off, and what they sent may still be read after it ends)."""
-    with single_server_session(spec, context, n, round_) as session:
+    with single_server_session(spec, context, n, round_, sizes.publishers) as session:
         idle_connections.run(session, sizes)
         if "B" in scenarios and n in sizes.broadcast_sizes:
             broadcast_once.run(session, sizes)

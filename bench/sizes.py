@@ -29,6 +29,9 @@ class Sizes:
     """H: connections flooding the server while D's single sends are timed again."""
     connections_per_user: int = 2
     """Every user holds this many connections (tabs)."""
+    publishers: int = 8
+    """Targeted publish requests in flight at once (a service's workers), each publisher owning a
+    share of the users so that every user's messages keep one order; broadcasts go one at a time."""
     step_timeout_seconds: float = 60.0
 
 

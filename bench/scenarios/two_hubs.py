@@ -23,7 +23,7 @@ def run(context: RunContext, sizes: Sizes, round_: int, redis_url: str, redis_pi
             servers = [stack.enter_context(started(spec, context, f"-{index}")) for index in range(hubs)]
             client = stack.enter_context(LoadClient(CLIENT_CPUS))
             publishing, holding = servers[0], servers[-1]
-            client.connect_to(holding.ws_url, publishing.http_url)
+            client.connect_to(holding.ws_url, publishing.http_url, sizes.publishers)
             session = Session(context, spec.name, servers, [redis_pid], client, sizes.two_hub_connections, round_)
             _measure(session, sizes)
 
