@@ -114,12 +114,23 @@ class _Flag:
         self._set = False
 
 
+class _OpenCloseAtDebug(logging.LoggerAdapter):
+    """The logger handed to `websockets`, which writes "connection open" and "connection closed"
+    at INFO for every connection: those two go out at DEBUG, as the hub's own per-connection lines
+    do, since at the default level a formatted, redacted line was about 5% of a handshake's CPU.
+    Warnings and errors pass unchanged."""
+
+    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
+        self.debug(msg, *args, **kwargs)
+
+
 class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's `websockets-sansio` protocol, with hand-over, activity, batched writes and
     forced close."""
 
     def __init__(self, *args, gate: UpgradeGate | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.conn.logger = _OpenCloseAtDebug(self.conn.logger, {})
         self.gate = gate
         self.last_received = self.loop.time()
         self.flow_listener: FlowListener | None = None
