@@ -1,4 +1,4 @@
-"""How big each run is: `smoke` (the test, seconds), `quick` (< 2 min), `full` (`make bench`, < 15 min)."""
+"""How big each run is: `smoke` (the test, seconds), `quick` (about 3 min), `full` (`make bench`, about 16 min)."""
 
 from __future__ import annotations
 
