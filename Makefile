@@ -28,8 +28,8 @@ help:
 	@echo "                    npm package's version (frontend/package.json) is not of the protocol's major.minor"
 	@echo "make protocol-release  record schemas/ as the next protocol version (MAJOR=1 for a breaking one);"
 	@echo "                    the npm package becomes <major>.<minor>.0 of it"
-	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~10 min)"
-	@echo "make bench-quick    the same, smaller (< 2 min); prints the tables, leaves BENCHMARKS.md alone"
+	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~16 min)"
+	@echo "make bench-quick    the same, smaller (~3 min); prints the tables, leaves BENCHMARKS.md alone"
 	@echo "make soak           10 minutes of traffic to 1,000 connections; fails unless memory stays flat"
 	@echo "make clean          remove .venv/ and node_modules/"
 

@@ -32,9 +32,11 @@ class LoadClient:
     def pid(self) -> int:
         return self.process.pid
 
-    def connect_to(self, ws_url: str, http_url: str) -> None:
-        """Connect WebSockets to ws_url and publish to http_url (two hubs in scenario G)."""
-        self.call("config", secret=JWT_SECRET, serviceKey=SERVICE_KEY, wsUrl=ws_url, httpUrl=http_url)
+    def connect_to(self, ws_url: str, http_url: str, publishers: int = 1) -> None:
+        """Connect WebSockets to ws_url and publish to http_url (two hubs in scenario G), with up to
+        `publishers` targeted publish requests in flight at once."""
+        self.call("config", secret=JWT_SECRET, serviceKey=SERVICE_KEY, wsUrl=ws_url, httpUrl=http_url,
+                  publishers=publishers)
 
     def call(self, op: str, timeoutS: float = 60, **args: Any) -> dict[str, Any]:
         """Run one operation and return its answer; raises LoadClientError on an error or no answer."""

@@ -18,6 +18,8 @@ from notifyhub.server import build_server
 from notifyhub.settings import Settings
 from notifyhub_protocol import new_notification_message
 
+from bench.peers.contract import notification_payload
+
 router = APIRouter()
 
 
@@ -27,7 +29,7 @@ async def send_to_user(request: Request) -> JSONResponse:
     hub = request.app.state.hub
     phase = body["phase"]
     for index, user_id in enumerate(body["targets"]):
-        message = new_notification_message(title="t", message=f"{phase}:{index}", level="info")
+        message = new_notification_message(**notification_payload(f"{phase}:{index}"))
         await hub.send_to_user(UUID(user_id), message)
     return JSONResponse({"sent": len(body["targets"])})
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.loadclient import LoadClientError
 from bench.processes import running_redis
 from bench.scenarios import broadcast_once, idle_connections, in_process, replay, sustained_broadcast, targeted_sends
-from bench.scenarios import targeted_under_flood, two_hubs
+from bench.scenarios import targeted_under_flood, two_hubs, warm_up
 from bench.servers import NOTIFYHUB_IN_PROCESS, compared
 from bench.session import RunContext, single_server_session
 from bench.sizes import Sizes
@@ -41,9 +41,10 @@ def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext
 
 
 def run_fanout(spec, n: int, round_: int, sizes: Sizes, scenarios: set[str], context: RunContext) -> None:
-    """One server with n connections: A (opening them), then B, and at the working size C, D, E, H
+    """One server with n connections: the warm-up, A (opening them), then B, and at the working size C, D, E, H
     (H last: its flooders are cut off, and what they sent may still be read after it ends)."""
-    with single_server_session(spec, context, n, round_) as session:
+    with single_server_session(spec, context, n, round_, sizes.publishers) as session:
+        warm_up.run(session, sizes)
         idle_connections.run(session, sizes)
         if "B" in scenarios and n in sizes.broadcast_sizes:
             broadcast_once.run(session, sizes)

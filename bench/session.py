@@ -76,8 +76,9 @@ def started(spec: ServerSpec, context: RunContext, tag: str = "") -> Iterator[Se
 
 
 @contextlib.contextmanager
-def single_server_session(spec: ServerSpec, context: RunContext, n: int, round_: int) -> Iterator[Session]:
+def single_server_session(spec: ServerSpec, context: RunContext, n: int, round_: int, publishers: int = 1
+                          ) -> Iterator[Session]:
     """One server, the load client connected to it for both WebSockets and publishing."""
     with started(spec, context) as server, LoadClient(CLIENT_CPUS) as client:
-        client.connect_to(server.ws_url, server.http_url)
+        client.connect_to(server.ws_url, server.http_url, publishers)
         yield Session(context, spec.name, [server], [], client, n, round_)

@@ -17,12 +17,14 @@ export class Operations {
     this.flood = new Flood();
   }
 
-  /** Where to connect (wsUrl), where to publish (httpUrl), and the credentials of both. */
-  config({ secret, serviceKey, wsUrl, httpUrl }) {
+  /** Where to connect (wsUrl), where to publish (httpUrl), the credentials of both, and how many
+   * publish requests targeted sends keep in flight (publishers). */
+  config({ secret, serviceKey, wsUrl, httpUrl, publishers = 1 }) {
     this.secret = secret;
     this.wsUrl = wsUrl;
+    this.publishers = publishers;
     this.publisher?.close();
-    this.publisher = new Publisher(httpUrl, serviceKey);
+    this.publisher = new Publisher(httpUrl, serviceKey, publishers);
     return { ok: true };
   }
 
@@ -57,12 +59,16 @@ export class Operations {
     return this.run(phase, perRequest, request, timeoutS);
   }
 
-  /** `messages` sends, each to one random user of the pool, `perRequest` per publish request; with
-   * `maxSeconds`, publishing stops when that time is up and only what was published is expected. */
+  /** `messages` sends, each to one random user of the pool, `perRequest` per publish request, from
+   * `publishers` publishers in flight at once (each owns the users with index % publishers equal to
+   * its own, so every user's messages still go out in one well-defined order); with `maxSeconds`,
+   * publishing stops when that time is up and only what was published is expected. */
   async targeted({ messages, perRequest = 1, timeoutS = 30, maxSeconds = Infinity }) {
     const phase = new Phase(this.randomTargets(messages), this.pool.connections);
     const request = (n) => ({ user_ids: [this.users[phase.targets[n]].id], message: notification(phase.text(n)) });
-    return this.run(phase, perRequest, request, timeoutS, performance.now() + maxSeconds * 1000);
+    const lanes = Array.from({ length: this.publishers }, () => []);
+    phase.targets.forEach((user, n) => lanes[user % this.publishers].push(n));
+    return this.run(phase, perRequest, request, timeoutS, performance.now() + maxSeconds * 1000, lanes);
   }
 
   /** The same random sends, made inside the server by its in-process API (one trigger request). */
@@ -70,7 +76,7 @@ export class Operations {
     const phase = new Phase(this.randomTargets(messages), this.pool.connections);
     this.pool.phase = phase;
     const targets = Array.from(phase.targets, (user) => this.users[user].id);
-    phase.markSent(0, messages, performance.now());
+    phase.markSent(phase.targets.keys(), performance.now());
     const failuresBefore = this.publisher.failures;
     await this.publisher.post(IN_PROCESS_PATH, { phase: phase.id, targets });
     phase.publishFailures = this.publisher.failures - failuresBefore;
@@ -97,7 +103,7 @@ export class Operations {
     const phase = new Phase(sent.targets);
     phase.id = sent.id;
     this.pool.phase = phase;
-    phase.markSent(0, sent.targets.length, performance.now());
+    phase.markSent(phase.targets.keys(), performance.now());
     await this.pool.open(this.wsUrl, [entry], 1, timeoutS * 1000);
     phase.expect(this.pool.connections);
     const result = await this.finish(phase, timeoutS, 0);
@@ -109,30 +115,35 @@ export class Operations {
     return Array.from({ length: messages }, () => Math.floor(Math.random() * this.users.length));
   }
 
-  async run(phase, perRequest, request, timeoutS, deadline = Infinity) {
+  async run(phase, perRequest, request, timeoutS, deadline = Infinity, lanes = [[...phase.targets.keys()]]) {
     this.pool.phase = phase;
-    const requests = await this.send(phase, perRequest, request, deadline);
+    const requests = await this.send(phase, perRequest, request, deadline, lanes);
     return this.finish(phase, timeoutS, requests);
   }
 
-  /** Publish every message of phase, perRequest at a time, each request after the previous answer;
-   * at `deadline` (a performance.now() time) stop, and cut the phase to what was published. */
-  async send(phase, perRequest, request, deadline = Infinity) {
+  /** Publish every message of phase: each lane (message indices, in order) is one publisher sending
+   * perRequest at a time, each request after its previous answer, the lanes at once; one lane by
+   * default, so publish order is message order. At `deadline` (a performance.now() time) every lane
+   * stops, and the phase is cut to what was published. */
+  async send(phase, perRequest, request, deadline = Infinity, lanes = [[...phase.targets.keys()]]) {
     const failuresBefore = this.publisher.failures;
+    const published = new Uint8Array(phase.targets.length);
     let requests = 0;
-    let first = 0;
-    for (; first < phase.targets.length && performance.now() < deadline; first += perRequest) {
-      const last = Math.min(first + perRequest, phase.targets.length);
-      phase.markSent(first, last, performance.now());
-      if (perRequest === 1) {
-        await this.publisher.post(SINGLE_PATH, request(first));
-      } else {
-        const batch = Array.from({ length: last - first }, (_, i) => request(first + i));
-        await this.publisher.post(BATCH_PATH, { requests: batch });
+    const publish = async (lane) => {
+      for (let first = 0; first < lane.length && performance.now() < deadline; first += perRequest) {
+        const chunk = lane.slice(first, first + perRequest);
+        phase.markSent(chunk, performance.now());
+        if (perRequest === 1) {
+          await this.publisher.post(SINGLE_PATH, request(chunk[0]));
+        } else {
+          await this.publisher.post(BATCH_PATH, { requests: chunk.map(request) });
+        }
+        for (const n of chunk) published[n] = 1;
+        requests += 1;
       }
-      requests += 1;
-    }
-    phase.truncate(first);
+    };
+    await Promise.all(lanes.map(publish));
+    phase.keepOnly(published);
     phase.publishFailures = this.publisher.failures - failuresBefore;
     return requests;
   }

@@ -42,13 +42,16 @@ export class Phase {
     }
   }
 
-  /** Only the first `count` messages were published (a time budget ran out): expect just those.
-   * Connections keep what they already received; only their expected counts shrink. */
-  truncate(count) {
-    if (count >= this.targets.length) return;
-    this.targets = this.targets.subarray(0, count);
+  /** Only the messages flagged in `published` went out (a time budget ran out): expect just those.
+   * Each user's published messages are the first of its own (one publisher owns each user), so
+   * positions stay valid; connections keep what they already received, their expected counts shrink. */
+  keepOnly(published) {
+    if (published.every((flag) => flag === 1)) return;
     this.perUser = new Map();
-    for (const user of this.targets) this.perUser.set(user, (this.perUser.get(user) ?? 0) + 1);
+    this.targets.forEach((user, n) => {
+      if (published[n]) this.perUser.set(user, (this.perUser.get(user) ?? 0) + 1);
+    });
+    this.published = published.reduce((sum, flag) => sum + flag, 0);
     this.expected = 0;
     for (const connection of this.connections) {
       connection.expectedCount = this.perUser.get(BROADCAST) ?? this.perUser.get(connection.user) ?? 0;
@@ -64,8 +67,9 @@ export class Phase {
     return `${this.id}:${n}`;
   }
 
-  markSent(first, last, now) {
-    this.sentAt.fill(now, first, last);
+  /** Messages `indices` (an iterable of n) are being published at time now. */
+  markSent(indices, now) {
+    for (const n of indices) this.sentAt[n] = now;
     this.firstSentAt ??= now;
   }
 
@@ -108,7 +112,7 @@ export class Phase {
   result(extra = {}) {
     const lost = this.expected - this.counts.delivered;
     return {
-      messages: this.targets.length,
+      messages: this.published ?? this.targets.length,
       expected: this.expected,
       ...this.counts,
       lost,

@@ -3,6 +3,7 @@
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { readNotification } from "./frames.mjs";
+import { openWebSocket } from "./handshake.mjs";
 
 export class ConnectionPool {
   constructor() {
@@ -34,34 +35,46 @@ export class ConnectionPool {
     const engineIO = wsUrl.includes(ENGINE_IO_PATH);
     return new Promise((resolve, reject) => {
       const url = `${wsUrl}?${engineIO ? "EIO=4&transport=websocket&" : ""}token=${token}${query}`;
-      const socket = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
-      const connection = { socket, user, engineIO, established: null, closeCode: null };
+      const connection = { socket: null, user, engineIO, established: null, closeCode: null };
+      let tcp = null;
       const timer = setTimeout(() => {
-        socket.terminate();
+        if (connection.socket) connection.socket.terminate();
+        else tcp.destroy();
         reject(new Error("no connection_established in time"));
       }, timeoutMs);
-      socket.on("message", (raw) => {
-        const now = performance.now();
-        const data = engineIO ? engineIOEvent(socket, raw) : raw;
-        if (data === null) return;
-        if (connection.established === null) {
-          connection.established = JSON.parse(data);
-          clearTimeout(timer);
-          resolve(connection);
-          return;
-        }
-        const notification = readNotification(data);
-        if (notification && this.phase) this.phase.receive(connection, notification, now);
-        else if (notification) this.strayFrames += 1;
-      });
-      socket.on("close", (code) => {
-        connection.closeCode = code;
-      });
-      socket.on("error", (error) => {
+      const fail = (error) => {
         clearTimeout(timer);
         reject(error);
-      });
+      };
+      const established = () => {
+        clearTimeout(timer);
+        resolve(connection);
+      };
+      tcp = openWebSocket(url, (socket) => this.listen(connection, socket, established, fail), fail);
     });
+  }
+
+  /** Listen on a connection's socket: its first frame establishes it, later ones go to the phase. */
+  listen(connection, socket, established, fail) {
+    connection.socket = socket;
+    const { engineIO } = connection;
+    socket.on("message", (raw) => {
+      const now = performance.now();
+      const data = engineIO ? engineIOEvent(socket, raw) : raw;
+      if (data === null) return;
+      if (connection.established === null) {
+        connection.established = JSON.parse(data);
+        established();
+        return;
+      }
+      const notification = readNotification(data);
+      if (notification && this.phase) this.phase.receive(connection, notification, now);
+      else if (notification) this.strayFrames += 1;
+    });
+    socket.on("close", (code) => {
+      connection.closeCode = code;
+    });
+    socket.on("error", fail);
   }
 
   /** Closes every connection; counts the ones the server had closed before we asked. */

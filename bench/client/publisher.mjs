@@ -1,10 +1,14 @@
-// HTTP publishing over one keep-alive connection, one request at a time (so order is send order).
+// HTTP publishing over keep-alive connections: up to `publishers` requests in flight, one per
+// connection, as a service with several workers publishes.
 import http from "node:http";
 
+/** How big a notification's payload is as JSON, as in real traffic (a title, a sentence, a link). */
+export const PAYLOAD_BYTES = 200;
+
 export class Publisher {
-  constructor(httpUrl, serviceKey) {
+  constructor(httpUrl, serviceKey, publishers = 1) {
     this.url = new URL(httpUrl);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: publishers });
     this.headers = { authorization: `Bearer ${serviceKey}`, "content-type": "application/json" };
     this.failures = 0;
   }
@@ -35,6 +39,11 @@ export class Publisher {
   }
 }
 
+const ACTION_URL = "https://app.hailango.example/lessons/review";
+
+/** A notification whose payload is PAYLOAD_BYTES of JSON (for a short text), the title filling up. */
 export function notification(text) {
-  return { type: "notification", payload: { title: "t", message: text, level: "info" } };
+  const payload = { title: "", message: text, level: "info", action_url: ACTION_URL };
+  payload.title = "Lesson reminder ".repeat(16).slice(0, Math.max(1, PAYLOAD_BYTES - JSON.stringify(payload).length));
+  return { type: "notification", payload };
 }

@@ -35,8 +35,21 @@ def stamped(message: dict[str, Any]) -> dict[str, Any]:
             "payload": message["payload"]}
 
 
+PAYLOAD_BYTES = 200
+"""How big a notification's payload is as JSON, as the load client's (bench/client/publisher.mjs)."""
+ACTION_URL = "https://app.hailango.example/lessons/review"
+
+
+def notification_payload(text: str) -> dict[str, Any]:
+    """A payload of PAYLOAD_BYTES of JSON for a short text: the title fills up, as the load client's."""
+    payload = {"title": "", "message": text, "level": "info", "action_url": ACTION_URL}
+    room = PAYLOAD_BYTES - len(json.dumps(payload, separators=COMPACT))
+    payload["title"] = ("Lesson reminder " * 16)[:max(1, room)]
+    return payload
+
+
 def notification(text: str) -> dict[str, Any]:
-    return {"type": "notification", "payload": {"title": "t", "message": text, "level": "info"}}
+    return {"type": "notification", "payload": notification_payload(text)}
 
 
 def in_process_sends(body: dict[str, Any], encoder=encode) -> Iterator[tuple[str, Any]]:

@@ -17,7 +17,7 @@ def run(context: RunContext, sizes: Sizes, round_: int, redis_url: str, redis_pi
                                NOTIFYHUB_REDIS_URL=redis_url, NOTIFYHUB_REDIS_PREFIX=f"bench-{uuid.uuid4().hex}")
     for spec, extra_pids in ((memory, []), (redis, [redis_pid])):
         with started(spec, context, "-replay") as server, LoadClient(CLIENT_CPUS) as client:
-            client.connect_to(server.ws_url, server.http_url)
+            client.connect_to(server.ws_url, server.http_url, sizes.publishers)
             session = Session(context, spec.name, [server], extra_pids, client, 1, round_)
             _replay(session, sizes)
 

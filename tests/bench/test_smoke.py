@@ -76,4 +76,5 @@ def test_replay_and_two_hubs_lose_nothing(tmp_path: Path) -> None:
     assert all(c["expected"] == SMOKE.replay_messages for c in replays)
     crossing = [c for c in results["checks"] if (c["scenario"], c["step"]) == ("G", "broadcast")]
     assert {c["server"]: c["expected"] for c in crossing} == {
-        "notifyhub-redis-1hub": SMOKE.two_hub_connections, "notifyhub-redis-2hub": SMOKE.two_hub_connections}
+        "notifyhub-memory-1hub": SMOKE.two_hub_connections, "notifyhub-redis-1hub": SMOKE.two_hub_connections,
+        "notifyhub-redis-2hub": SMOKE.two_hub_connections}

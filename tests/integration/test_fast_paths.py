@@ -15,6 +15,7 @@ from notifyhub.server.http_protocol import NotifyhubHttpProtocol
 from notifyhub.server.websocket_protocol import NotifyhubWebSocketProtocol
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+from websockets.http11 import Request
 
 from tests.support.hubs import SERVICE_KEY, Client, RunningHub
 
@@ -107,6 +108,26 @@ async def test_accepted_handshake_is_the_same_on_both_paths(hub: RunningHub, cou
         assert (await client.receive_type("notification"))["seq"] == 1
     assert (await by_subprotocol.receive_type("notification"))["seq"] == 1
     assert counted["accepted"] == (2 if path == "gate" else 0)
+
+
+async def test_a_plain_handshake_is_parsed_once(hub: RunningHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The head httptools parsed is the handshake: websockets does not parse it again (it does only
+    for heads it must judge itself, see tests/unit/test_handshake_request.py)."""
+    parses: list[str] = []
+    parse = Request.parse.__func__
+
+    def counting_parse(cls, *args, **kwargs):  # a generator, as websockets' parsers are
+        request = yield from parse(cls, *args, **kwargs)
+        parses.append(request.path)
+        return request
+
+    monkeypatch.setattr(Request, "parse", classmethod(counting_parse))
+    user_id = uuid.uuid4()
+    async with connect(f"{hub.ws_url}?token={hub.token(user_id)}") as ws:
+        assert (await Client(ws).receive_type("connection_established"))["payload"]["user_id"] == str(user_id)
+    by_subprotocol = await hub.connect(user_id)
+    assert by_subprotocol.connection.subprotocol == "notifyhub.v1"
+    assert parses == []
 
 
 async def publish_answers(hub: RunningHub) -> list[tuple[int, dict[str, str], Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import time
 import uuid
 
 import httpx
@@ -69,6 +70,31 @@ async def test_sigterm_flushes_and_closes_clients_with_1012() -> None:
         # uvicorn re-raises the signal once it has shut down cleanly.
         assert await asyncio.wait_for(hub.process.wait(), 15) in (0, -signal.SIGTERM)
         assert "Finished server process" in "".join(hub.output)
+
+
+async def _open_and_close_connections(count: int, *args: str) -> str:
+    """The whole output of a hub run with args that saw `count` connections open and close."""
+    async with serve_subprocess(*args) as hub:
+        for _ in range(count):
+            async with connect(f"{hub.ws_url}?token={_token(uuid.uuid4())}") as ws:
+                await Client(ws).receive_type("connection_established")
+        hub.process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(hub.process.wait(), 15)
+    return "".join(hub.output)
+
+
+def _token(user_id: uuid.UUID) -> str:
+    claims = {"user_id": str(user_id), "email": "learner@example.com", "exp": int(time.time()) + 600}
+    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+
+
+async def test_connections_write_no_line_each_at_the_default_log_level() -> None:
+    """At INFO a busy hub's log is not one line per connection opened or closed; at DEBUG it is."""
+    quiet = await _open_and_close_connections(3)
+    assert "connection open" not in quiet and "connection closed" not in quiet
+    assert "Finished server process" in quiet
+    verbose = await _open_and_close_connections(3, "--log-level", "debug")
+    assert verbose.count("connection open") == 3
 
 
 async def test_query_token_never_reaches_the_logs() -> None:

@@ -36,6 +36,7 @@ from ..answers import Answer, refusal
 from ..service_api import ServiceApi, declared_length
 from .eager import run_eagerly
 from .limits import ServerLoad, WireLimits
+from .websocket_protocol import NotifyhubWebSocketProtocol, parsed_request
 
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 LINE_OVERHEAD = 24
@@ -167,8 +168,19 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         return not self._refused
 
     def handle_websocket_upgrade(self) -> None:
+        """Hand the connection to the WebSocket protocol with the request as httptools parsed it;
+        only a request `parsed_request` leaves to websockets is written out and parsed again."""
         self._disarm()
-        super().handle_websocket_upgrade()
+        request = parsed_request(self.scope["method"], self.url, self.headers)
+        protocol = self.ws_protocol_class(config=self.config, server_state=self.server_state,
+                                          app_state=self.app_state)
+        if request is None or not isinstance(protocol, NotifyhubWebSocketProtocol):
+            super().handle_websocket_upgrade()
+            return
+        self.connections.discard(self)
+        protocol.connection_made(self.transport)
+        protocol.upgrade_parsed(request)
+        self.transport.set_protocol(protocol)
 
     # Parser callbacks
 

@@ -35,8 +35,9 @@ from uvicorn._types import ASGIReceiveEvent
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import STATUS_PHRASES, WebSocketsSansIOProtocol
 from websockets.datastructures import Headers
-from websockets.exceptions import InvalidState
+from websockets.exceptions import InvalidHeaderValue, InvalidState
 from websockets.http11 import Request, Response
+from websockets.protocol import Protocol as WebSocketsProtocol
 
 from ..connection import SOCKET_EXTENSION, FlowListener, FrameListener
 from ..wire import OutgoingFrame, close_reason
@@ -114,12 +115,45 @@ class _Flag:
         self._set = False
 
 
+def parsed_request(method: str, target: bytes, headers: Sequence[tuple[bytes, bytes]]) -> Request | None:
+    """The handshake request websockets would parse from this head, or None when the head is one
+    that websockets itself must judge (and refuse): not a GET, a body announced, a target that is
+    not ASCII. httptools has already refused malformed lines, names and values, and the hub's
+    `WireLimits` (within websockets' own line and header-count limits) everything too long."""
+    if method != "GET":
+        return None
+    try:
+        path = target.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    pairs = []
+    for name, value in headers:
+        if name in (b"transfer-encoding", b"content-length"):
+            return None
+        pairs.append((name.decode("ascii"), value.decode("latin-1")))
+    try:
+        return Request(path, Headers(pairs))
+    except InvalidHeaderValue:
+        return None
+
+
+class _OpenCloseAtDebug(logging.LoggerAdapter):
+    """The logger handed to `websockets`, which writes "connection open" and "connection closed"
+    at INFO for every connection: those two go out at DEBUG, as the hub's own per-connection lines
+    do, since at the default level a formatted, redacted line was about 5% of a handshake's CPU.
+    Warnings and errors pass unchanged."""
+
+    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
+        self.debug(msg, *args, **kwargs)
+
+
 class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's `websockets-sansio` protocol, with hand-over, activity, batched writes and
     forced close."""
 
     def __init__(self, *args, gate: UpgradeGate | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.conn.logger = _OpenCloseAtDebug(self.conn.logger, {})
         self.gate = gate
         self.last_received = self.loop.time()
         self.flow_listener: FlowListener | None = None
@@ -149,6 +183,15 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
             super().data_received(data[start:start + INPUT_SLICE_BYTES])
             if self.transport.is_closing():
                 return
+
+    def upgrade_parsed(self, request: Request) -> None:
+        """Serve the handshake of a request the HTTP protocol already parsed: websockets' parser
+        moves on to frames, as it does after parsing a request itself, and the request is handled
+        as the event it would have produced. Call right after `connection_made`."""
+        conn = self.conn
+        conn.parser = WebSocketsProtocol.parse(conn)
+        next(conn.parser)
+        self.handle_connect(request)
 
     def handle_connect(self, event: Request) -> None:
         raw_path, _, query_string = event.path.partition("?")
