@@ -24,6 +24,9 @@ _ABSENT: Any = object()
 IGNORED = {"$schema", "discriminator", VERSION_KEY, SUBPROTOCOL_KEY}
 """Keys whose change is no protocol change: the version itself, and what codegen derives."""
 DOCUMENTATION = {"description", "examples", "$comment", "default", "deprecated"}
+OPEN_ENUM = "x-open-enum"
+"""`true` on a schema with `enum`: receivers must handle values they do not know (by what else the
+message says, e.g. a refusal's status), so adding a value later is compatible."""
 LOWER_BOUNDS = {"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"}
 UPPER_BOUNDS = {"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"}
 CONSTRAINTS = {"pattern", "format", "multipleOf", "uniqueItems", "contentEncoding", "contentMediaType",
@@ -165,6 +168,8 @@ class _Comparison:
                 self._alternatives(key, before, after, here)
             elif key in SUBSCHEMAS and isinstance(before, dict) and isinstance(after, dict):
                 self._node(before, after, here, old_side, new_side)
+            elif key == "enum" and old.get(OPEN_ENUM) is True:
+                self._open_enum(before, after, here)
             else:
                 self._keyword(key, before, after, here)
 
@@ -216,6 +221,19 @@ class _Comparison:
         if added:
             self._add(here, Kind.BREAKS_RECEIVERS,
                       f"new {label} {_list(added)} in `{key}`: old receivers cannot handle it")
+
+    def _open_enum(self, before: Any, after: Any, here: str) -> None:
+        """An enum the released schema declared open (`x-open-enum`): its receivers were told to
+        handle a value they do not know, so a new one is compatible; a removed one still breaks senders."""
+        if after is _ABSENT:
+            self._values("enum", before, after, here)
+            return
+        removed = [value for value in before if value not in after]
+        added = [value for value in after if value not in before]
+        if removed:
+            self._add(here, Kind.BREAKS_SENDERS, f"narrower `enum`: value {_list(removed)} no longer accepted")
+        if added:
+            self._add(here, Kind.COMPATIBLE, f"new value {_list(added)} in an open `enum` ({OPEN_ENUM})")
 
     def _bound(self, key: str, before: Any, after: Any, here: str) -> None:
         lower = key in LOWER_BOUNDS

@@ -17,7 +17,7 @@ import type {
 export const SUBPROTOCOL = "notifyhub.v1";
 
 /** The protocol version these types describe (major.minor.patch). */
-export const PROTOCOL_VERSION = "1.0.1";
+export const PROTOCOL_VERSION = "1.1.0";
 
 /** A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token. */
 export const BEARER_SUBPROTOCOL_PREFIX = "bearer.";
@@ -130,6 +130,8 @@ export const RefusalReason = {
   INVALID_IDEMPOTENCY_KEY: "invalid_idempotency_key",
   /** 400: The request is not HTTP/1.1 (a WebSocket upgrade needs HTTP/1.1). */
   UNSUPPORTED_HTTP_VERSION: "unsupported_http_version",
+  /** 400: A WebSocket upgrade that announces a body (`Content-Length` or `Transfer-Encoding`); a handshake is a GET without one (RFC 6455 section 4.1). */
+  INVALID_UPGRADE: "invalid_upgrade",
   /** 408: The request head or body did not arrive within its time limit. */
   REQUEST_TIMEOUT: "request_timeout",
   /** 413: The request body is larger than `NOTIFYHUB_MAX_PUBLISH_BYTES`. */
@@ -175,6 +177,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = {
   [RefusalReason.INVALID_SINCE]: 400,
   [RefusalReason.INVALID_IDEMPOTENCY_KEY]: 400,
   [RefusalReason.UNSUPPORTED_HTTP_VERSION]: 400,
+  [RefusalReason.INVALID_UPGRADE]: 400,
   [RefusalReason.REQUEST_TIMEOUT]: 408,
   [RefusalReason.BODY_TOO_LARGE]: 413,
   [RefusalReason.REQUEST_TARGET_TOO_LARGE]: 414,

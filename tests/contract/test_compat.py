@@ -117,6 +117,20 @@ def test_change_is_classified(edit: Edit, expected: set[tuple[str, Kind]]) -> No
     assert {(c.pointer, c.kind) for c in changed(edit)} == expected
 
 
+def test_a_new_value_of_an_enum_released_as_open_is_compatible() -> None:
+    """`x-open-enum` in the released schema told receivers to handle unknown values; declaring it
+    in the same change that adds a value promises nothing to peers already deployed."""
+    open_level = copy.deepcopy(THING)
+    open_level["$defs"]["ThingPayload"]["properties"]["level"]["x-open-enum"] = True
+    grown = copy.deepcopy(open_level)
+    grown["$defs"]["ThingPayload"]["properties"]["level"]["enum"].append("fatal")
+    assert {(c.pointer, c.kind) for c in compare({FILE: open_level}, {FILE: grown})} == {(f"{FIELDS}/level/enum", C)}
+    shrunk = copy.deepcopy(open_level)
+    shrunk["$defs"]["ThingPayload"]["properties"]["level"]["enum"].remove("error")
+    assert {(c.pointer, c.kind) for c in compare({FILE: open_level}, {FILE: shrunk})} == {(f"{FIELDS}/level/enum", SENDERS)}
+    assert (f"{FIELDS}/level/enum", RECEIVERS) in {(c.pointer, c.kind) for c in compare({FILE: THING}, {FILE: grown})}
+
+
 def test_renamed_field_is_named_as_a_rename() -> None:
     """A rename reads as one, with both names, not as an unrelated removal and addition."""
     receivers = [c.what for c in changed(lambda f: rename(f, "name", "title")) if c.kind is RECEIVERS]

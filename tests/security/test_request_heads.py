@@ -157,3 +157,31 @@ async def test_an_http_1_0_upgrade_is_refused(start_process_hub) -> None:
         assert await closed_by_server(reader, timeout=1.0) == b""
     finally:
         writer.transport.abort()
+
+
+@pytest.mark.parametrize(("announced", "body"), [
+    ("Content-Length: 5", b""), ("Content-Length: 5", b"hello"), ("Transfer-Encoding: chunked", b"5\r\nhello\r\n")])
+async def test_an_upgrade_announcing_a_body_is_refused_at_once(start_process_hub, announced: str, body: bytes) -> None:
+    """A handshake that announces a body, sent or not, gets 400 `invalid_upgrade` as soon as its
+    head is read: it is neither upgraded nor held open waiting for the body."""
+    hub = await start_process_hub()
+    reader, writer = await open_socket(hub.port)
+    try:
+        writer.write(get_request(f"/api/v1/ws?token={token()}", *upgrade_headers("notifyhub.v1"), announced) + body)
+        response = await read_response(reader, timeout=1.0)
+        assert (response.status, response.error) == (400, "invalid_upgrade")
+        assert await closed_by_server(reader, timeout=1.0) == b""
+    finally:
+        writer.transport.abort()
+
+
+async def test_an_upgrade_with_an_empty_body_is_upgraded(start_process_hub) -> None:
+    """`Content-Length: 0` announces no body: the handshake goes on."""
+    hub = await start_process_hub()
+    reader, writer = await open_socket(hub.port)
+    try:
+        writer.write(get_request(f"/api/v1/ws?token={token()}", *upgrade_headers("notifyhub.v1"), "Content-Length: 0"))
+        response = await read_response(reader, timeout=2.0)
+        assert response.status == 101
+    finally:
+        writer.transport.abort()

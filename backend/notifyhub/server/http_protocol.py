@@ -11,7 +11,7 @@ Guarded: before any application code runs, every connection is held to `WireLimi
 - a publish request's service key and declared size are checked when its head is complete
   (401/413 at once, the body never read), and bodies being read count against a server-wide
   memory budget (503 past it);
-- a WebSocket upgrade must be HTTP/1.1.
+- a WebSocket upgrade must be HTTP/1.1, with no body.
 
 The publish routes: a service publishing one message per request pays for the HTTP stack more
 than for the hub, so this protocol reads `POST /api/v1/messages` and `/batch` itself and answers
@@ -226,11 +226,20 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         if parser.should_upgrade() and parser.get_http_version() != "1.1":
             self._refuse(refusal(RefusalReason.UNSUPPORTED_HTTP_VERSION, "a WebSocket upgrade needs HTTP/1.1"))
             raise _Refused
+        if parser.should_upgrade() and self._announces_body():
+            # httptools would wait for the body before reporting the upgrade, and websockets
+            # refuses a handshake with one: answer now rather than hold the socket.
+            self._refuse(refusal(RefusalReason.INVALID_UPGRADE, "a WebSocket handshake has no body"))
+            raise _Refused
         cycle = self._publish_cycle()
         if cycle is None:
             super().on_headers_complete()
         else:
             self.cycle = cycle  # type: ignore[assignment]
+
+    def _announces_body(self) -> bool:
+        return any(name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0")
+                   for name, value in self.headers)
 
     def _publish_cycle(self) -> _PublishCycle | None:
         """A cycle for this request if it is a publish this protocol answers, else None.

@@ -12,7 +12,7 @@ from types import MappingProxyType
 SUBPROTOCOL = "notifyhub.v1"
 """The WebSocket subprotocol the hub speaks: `notifyhub.v` and the major protocol version."""
 
-PROTOCOL_VERSION = "1.0.1"
+PROTOCOL_VERSION = "1.1.0"
 """The protocol version these models describe (major.minor.patch)."""
 
 BEARER_SUBPROTOCOL_PREFIX = "bearer."
@@ -166,6 +166,9 @@ class RefusalReason(StrEnum):
     UNSUPPORTED_HTTP_VERSION = "unsupported_http_version"
     """400: The request is not HTTP/1.1 (a WebSocket upgrade needs HTTP/1.1)."""
 
+    INVALID_UPGRADE = "invalid_upgrade"
+    """400: A WebSocket upgrade that announces a body (`Content-Length` or `Transfer-Encoding`); a handshake is a GET without one (RFC 6455 section 4.1)."""
+
     REQUEST_TIMEOUT = "request_timeout"
     """408: The request head or body did not arrive within its time limit."""
 
@@ -218,6 +221,7 @@ REFUSAL_STATUS: Mapping[RefusalReason, int] = MappingProxyType({
     RefusalReason.INVALID_SINCE: 400,
     RefusalReason.INVALID_IDEMPOTENCY_KEY: 400,
     RefusalReason.UNSUPPORTED_HTTP_VERSION: 400,
+    RefusalReason.INVALID_UPGRADE: 400,
     RefusalReason.REQUEST_TIMEOUT: 408,
     RefusalReason.BODY_TOO_LARGE: 413,
     RefusalReason.REQUEST_TARGET_TOO_LARGE: 414,
