@@ -87,8 +87,9 @@ async def test_memory_backend_reads_history_a_page_at_a_time() -> None:
     first = await backend.replay(user, None, 4)
     assert ([seq for seq, _ in first.entries], first.start, first.complete) == ([16, 17, 18, 19], 0, False)
     page = await backend.history_after(user, first.state.epoch, 19, 4)
-    assert [seq for seq, _ in page] == [20, 21, 22, 23]
-    assert [seq for seq, _ in await backend.history_after(user, first.state.epoch, 23, 4)] == [24, 25]
+    assert ([seq for seq, _ in page.entries], page.through, page.complete) == ([20, 21, 22, 23], 23, False)
+    last = await backend.history_after(user, first.state.epoch, 23, 4)
+    assert ([seq for seq, _ in last.entries], last.through, last.complete) == ([24, 25], 25, True)
     resumed = await backend.replay(user, Since(first.state.epoch, 23), 4)
     assert ([seq for seq, _ in resumed.entries], resumed.recovered, resumed.complete) == ([24, 25], True, True)
     await backend.close()
@@ -156,7 +157,7 @@ async def test_history_after_checks_the_message_at_the_position() -> None:
     user = uuid.uuid4()
     await backend.publish([user], b'{"type":"x","id":"a1"}')
     epoch = (await backend.replay(user, None, 10)).state.epoch
-    assert await backend.history_after(user, epoch, 1, 10, "a1") == []
+    assert (await backend.history_after(user, epoch, 1, 10, "a1")).entries == []
     assert await backend.history_after(user, epoch, 1, 10, "b2") is None
     assert (await backend.replay(user, None, 10)).state.epoch != epoch
     await backend.close()
