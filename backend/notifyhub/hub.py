@@ -212,7 +212,7 @@ class Hub:
 
     async def send_to_user(self, user_id: UUID, message: BaseModel) -> int:
         """Send a message to one user: it gets the user's next `seq`, is kept in history, and is
-        queued to every connection of the user on every hub.
+        queued to every connection of the user on every hub (a type delivered live is only queued).
 
         Returns the number of connections the user held. Raises TypeError if `message` is not a
         generated server message, InvalidMessageError if it breaks a cross-field rule,
