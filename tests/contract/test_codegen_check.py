@@ -72,15 +72,16 @@ def test_check_refuses_a_renamed_field(repository: Path) -> None:
 
 
 def test_check_refuses_an_npm_package_version_of_another_protocol(repository: Path) -> None:
-    """The client package stated as 2.0.0 for protocol 1.0.x fails the check, saying which versions fit."""
+    """The client package stated as 2.0.0 for protocol 1.x fails the check, saying which versions fit."""
     protocol = json.loads((repository / "protocol.lock.json").read_text())["version"]
+    fitting = ".".join(protocol.split(".")[:2]) + ".x"
     package = repository / "frontend" / "package.json"
     stated = json.loads(package.read_text())["version"]
     package.write_text(package.read_text().replace(f'"version": "{stated}"', '"version": "2.0.0"', 1))
     result = codegen(repository, "--check")
     assert result.returncode == 1, result.stdout[-2000:]
     assert (f"refused: frontend/package.json: version 2.0.0 is not a release of protocol {protocol} "
-            "(the package's major.minor are the protocol's: 1.0.x)") in result.stderr
+            f"(the package's major.minor are the protocol's: {fitting})") in result.stderr
     assert (f"refused: package-lock.json: frontend is at version {stated}, frontend/package.json says 2.0.0"
             in result.stderr)
 
