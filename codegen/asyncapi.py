@@ -69,8 +69,17 @@ def _message(t: MessageType, protocol: Protocol) -> dict[str, Any]:
         "summary": t.description,
         "contentType": "application/json",
         "payload": {"$ref": f"#/components/schemas/{t.message_class}"},
+        **_delivery(t, protocol),
         "examples": [{"name": f"{t.name}-{i}", "payload": e} for i, e in enumerate(schema["examples"], 1)],
     }
+
+
+def _delivery(t: MessageType, protocol: Protocol) -> dict[str, Any]:
+    """A published type's delivery policy, for people (`description`) and for tools (`x-delivery`);
+    nothing for the hub's own messages and the client's frames, which it does not apply to."""
+    if not t.sent_by_services or t not in protocol.server_types:
+        return {}
+    return {"description": t.delivery.summary(), "x-delivery": t.delivery.as_json()}
 
 
 def build_document(protocol: Protocol, version: str) -> dict[str, Any]:

@@ -8,12 +8,14 @@ receiver may now read something it cannot handle or miss something it relied on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
+from .delivery import DELIVERY_KEY
 from .versions import SUBPROTOCOL_KEY, VERSION_KEY
 
 Schema = dict[str, Any]
@@ -77,6 +79,10 @@ def _type_name(schema: Schema) -> str | None:
     """The wire `type` of a message schema, or None for other schemas (codes, the entry)."""
     const = schema.get("properties", {}).get("type", {})
     return const.get("const") if isinstance(const, dict) else None
+
+
+def _json(value: Any) -> str:
+    return "(none)" if value is _ABSENT else json.dumps(value)
 
 
 def _show(value: Any) -> str:
@@ -187,6 +193,8 @@ class _Comparison:
             handler = self._additional
         elif key == "x-origin":
             handler = self._origin
+        elif key == DELIVERY_KEY:
+            handler = self._delivery
         elif key.startswith("x-"):
             handler = self._annotation
         elif key in CONSTRAINTS:
@@ -261,6 +269,26 @@ class _Comparison:
             self._add(here, Kind.BREAKS_SENDERS, "only the hub may send this type now; services are refused")
         else:
             self._annotation(key, before, after, here)
+
+    def _delivery(self, key: str, before: Any, after: Any, here: str) -> None:
+        """Each part of `x-delivery` that changed. Only durable -> live breaks receivers: a tab that
+        was closed no longer gets the type at all. Conflation and fallbacks keep every promise a
+        receiver relies on (each message it gets is valid, in order, once, and the latest of each
+        key arrives), so they are compatible; an old client may log a skipped seq of a replay."""
+        # A keyword left out, or a part of it, means the default: durable, no conflation, no fallback.
+        old = {"mode": "durable", **(before if isinstance(before, dict) else {})}
+        new = {"mode": "durable", **(after if isinstance(after, dict) else {})}
+        for part in sorted(old.keys() | new.keys()):
+            was, now = old.get(part, _ABSENT), new.get(part, _ABSENT)
+            if was == now:
+                continue
+            at = f"{here}/{_escape(part)}"
+            if part == "mode" and now == "live" and was != "live":
+                self._add(at, Kind.BREAKS_RECEIVERS,
+                          "now delivered live only: a user with no open connection no longer gets it, "
+                          "and no resume replays it")
+            else:
+                self._add(at, Kind.COMPATIBLE, f"delivery `{part}` {_json(was)} -> {_json(now)}")
 
     def _annotation(self, key: str, before: Any, after: Any, here: str) -> None:
         self._add(here, Kind.COMPATIBLE, f"annotation `{key}` changed")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .delivery import DURABLE, Delivery
 from .python_formats import check_models, render_formats, type_overrides
 from .schemas import ENTRY_SCHEMA, MessageType, Protocol
 from .versions import declared_version
@@ -66,17 +67,19 @@ def render_registry(protocol: Protocol) -> str:
              "from dataclasses import dataclass", "from typing import Annotated, Literal", "",
              "from pydantic import BaseModel, ConfigDict, Field, TypeAdapter", "",
              "from .models import (", *[f"    {name}," for name in names], ")", "", "",
+             *DELIVERY_CLASSES,
              "@dataclass(frozen=True, slots=True)",
              "class MessageType:",
-             '    """A server message type: its wire name and the models that describe it."""', "",
+             '    """A server message type: its wire name, the models that describe it, and how it is delivered."""', "",
              "    name: str",
              "    message_model: type[BaseModel]",
              "    payload_model: type[BaseModel]",
-             "    sent_by_services: bool", "", ""]
+             "    sent_by_services: bool",
+             "    delivery: DeliveryPolicy = DURABLE", "", ""]
     lines.append("SERVER_MESSAGE_TYPES: dict[str, MessageType] = {")
     for t in protocol.server_types:
         lines.append(f'    "{t.name}": MessageType("{t.name}", {t.message_class}, {t.payload_class}, '
-                     f"{t.sent_by_services}),")
+                     f"{t.sent_by_services}, {_delivery_value(t.delivery)}),")
     lines += ["}", '"""Every type the hub sends, by its `type` string."""', ""]
     lines.append("CLIENT_FRAME_TYPES: dict[str, type[BaseModel]] = {")
     lines += [f'    "{t.name}": {t.message_class},' for t in protocol.client_types]
@@ -95,6 +98,44 @@ def render_registry(protocol: Protocol) -> str:
               "CLIENT_FRAME_ADAPTER: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)",
               "OUTGOING_MESSAGE_ADAPTER: TypeAdapter[OutgoingMessage] = TypeAdapter(OutgoingMessage)", ""]
     return "\n".join(lines)
+
+
+DELIVERY_CLASSES = [
+    "@dataclass(frozen=True, slots=True)",
+    "class Fallback:",
+    '    """After `after_seconds` without an acknowledgement from any device of the user, the message also',
+    '    goes out through `channels` (`push`, `webhook`)."""', "",
+    "    after_seconds: int",
+    "    channels: tuple[str, ...]", "", "",
+    "@dataclass(frozen=True, slots=True)",
+    "class DeliveryPolicy:",
+    '    """How the hub delivers a type, as its schema\'s `x-delivery` states (docs/delivery.md).', "",
+    "    `durable`: a seq, kept in history, replayed. `live`: only to the connections open at the time.",
+    "    `conflate_by`: a payload field; a replay skips a message when a later one of its type has the",
+    '    same value there."""', "",
+    '    mode: Literal["durable", "live"] = "durable"',
+    "    conflate_by: str | None = None",
+    "    fallback: Fallback | None = None", "",
+    "    @property",
+    "    def live(self) -> bool:",
+    '        return self.mode == "live"', "", "",
+    "DURABLE = DeliveryPolicy()",
+    '"""The policy of a type whose schema states none."""', "", "",
+]
+"""The generated classes that describe a type's delivery policy."""
+
+
+def _delivery_value(delivery: Delivery) -> str:
+    """The registry's Python expression for a policy: `DURABLE` when it is the default."""
+    if delivery == DURABLE:
+        return "DURABLE"
+    arguments = [f'"{delivery.mode}"']
+    if delivery.conflate_by is not None:
+        arguments.append(f'conflate_by="{delivery.conflate_by}"')
+    if delivery.fallback is not None:
+        channels = repr(delivery.fallback.channels).replace("'", '"')
+        arguments.append(f"fallback=Fallback({delivery.fallback.after_seconds}, {channels})")
+    return f"DeliveryPolicy({', '.join(arguments)})"
 
 
 _SIMPLE_TYPES = {"integer": "int", "number": "float", "boolean": "bool"}
@@ -289,7 +330,8 @@ def render_init(protocol: Protocol) -> str:
                     | {t.payload_class for t in protocol.server_types if t.payload_class}
                     | {t.message_class for t in protocol.client_types}
                     | {"ServerMessage", "ClientFrame"})
-    registry = ["CLIENT_FRAME_ADAPTER", "CLIENT_FRAME_TYPES", "MessageType", "OUTGOING_MESSAGE_ADAPTER",
+    registry = ["CLIENT_FRAME_ADAPTER", "CLIENT_FRAME_TYPES", "DURABLE", "DeliveryPolicy", "Fallback",
+                "MessageType", "OUTGOING_MESSAGE_ADAPTER",
                 "OutgoingMessage", "SERVER_MESSAGE_ADAPTER", "SERVER_MESSAGE_TYPES", *sorted(drafts)]
     codes = ["BEARER_SUBPROTOCOL_PREFIX", "CloseCode", "ErrorCode", "PROTOCOL_VERSION",
              "RECONNECT_CLOSE_CODES", "REFUSAL_STATUS", "RefusalReason", "SUBPROTOCOL", "refusal_status",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .delivery import Delivery, DeliveryError, parse_delivery
 from .versions import subprotocol_of
 
 ENTRY_SCHEMA = "notifyhub.json"
@@ -33,6 +34,7 @@ class MessageType:
     payload_schema: dict[str, Any] | None
     hook_name: str | None
     sent_by_services: bool
+    delivery: Delivery
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,10 @@ def _message_type(root: Path, ref: str) -> MessageType:
     sent_by_services = schema.get("x-origin") != "hub"
     # A type services send gets a React hook; one the hub sends by itself only if it names one.
     hook_name = schema.get("x-hook-name", f"use{pascal_case(name)}" if sent_by_services else None)
+    try:
+        delivery = parse_delivery(schema, payload_schema, sent_by_services)
+    except DeliveryError as refusal:
+        raise SchemaError(f"schemas/{ref}: {refusal}") from refusal
     return MessageType(
         name=name,
         path=ref,
@@ -100,6 +106,7 @@ def _message_type(root: Path, ref: str) -> MessageType:
         payload_schema=payload_schema,
         hook_name=hook_name,
         sent_by_services=sent_by_services,
+        delivery=delivery,
     )
 
 

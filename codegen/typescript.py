@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from .delivery import Delivery
 from .schemas import ENTRY_SCHEMA, MessageType, Protocol
 from .versions import declared_version
 
@@ -106,12 +107,34 @@ def _field_descriptions(message_type: MessageType) -> list[str]:
             for name, prop in payload["properties"].items()]
 
 
+def _delivery(delivery: Delivery) -> str:
+    conflate = json.dumps(delivery.conflate_by) if delivery.conflate_by is not None else "undefined"
+    fallback = "undefined"
+    if delivery.fallback is not None:
+        fallback = (f"{{ afterSeconds: {delivery.fallback.after_seconds}, "
+                    f"channels: {json.dumps(list(delivery.fallback.channels))} }}")
+    return f"{{ mode: {json.dumps(delivery.mode)}, conflateBy: {conflate}, fallback: {fallback} }}"
+
+
 def render_catalog(protocol: Protocol) -> str:
     lines = [HEADER,
              'import type { ServerMessageType } from "./protocol.js";', "",
              "/** A payload field as its schema describes it. */",
              "export interface FieldDescription {",
              "  readonly name: string;", "  readonly description: string;", "  readonly required: boolean;", "}", "",
+             "/** After `afterSeconds` without an acknowledgement from any device of the user, the message also goes out through `channels`. */",
+             "export interface Fallback {",
+             "  readonly afterSeconds: number;",
+             '  readonly channels: readonly ("push" | "webhook")[];', "}", "",
+             "/**",
+             " * How the hub delivers a type. `durable`: a `seq`, kept in history, replayed on resume. `live`: only",
+             " * to the connections open at the time, without `seq`. `conflateBy`: a payload field; a replay skips",
+             " * a message when a later one of the same type has the same value there (its `seq` is then skipped).",
+             " */",
+             "export interface DeliveryPolicy {",
+             '  readonly mode: "durable" | "live";',
+             "  readonly conflateBy: string | undefined;",
+             "  readonly fallback: Fallback | undefined;", "}", "",
              "/** A server message type as its schema file describes it. */",
              "export interface MessageTypeDescription<T extends ServerMessageType = ServerMessageType> {",
              "  readonly type: T;",
@@ -124,6 +147,8 @@ def render_catalog(protocol: Protocol) -> str:
              "  readonly sentByServices: boolean;",
              "  /** The React hook for this type, if it has one. */",
              "  readonly hookName: string | undefined;",
+             "  /** How the hub delivers this type (its schema's `x-delivery`). */",
+             "  readonly delivery: DeliveryPolicy;",
              "  readonly fields: readonly FieldDescription[];", "}", "",
              "/** Every server message type, described by its schema, so a page can show a type it has no view for. */",
              "export const SERVER_MESSAGE_CATALOG: {",
@@ -138,6 +163,7 @@ def render_catalog(protocol: Protocol) -> str:
                   f"    schema: {json.dumps(t.path)},",
                   f"    sentByServices: {json.dumps(t.sent_by_services)},",
                   f"    hookName: {hook},",
+                  f"    delivery: {_delivery(t.delivery)},",
                   "    fields: [", *_field_descriptions(t), "    ],",
                   "  },"]
     lines += ["};", ""]

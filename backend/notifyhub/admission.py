@@ -102,7 +102,7 @@ async def go_live(hub: Hub, connection: Connection, since: Since | None, socket:
         raise
     connection.enqueue(OutgoingFrame(encode(_established(connection, hub, replay))))
     connection.resume(replay.state.epoch, replay.start, replay.entries, complete=replay.complete,
-                      head_seq=replay.state.last_seq)
+                      head_seq=replay.state.last_seq, through=replay.through)
     connection.start()
     socket.hand_over(ClientReader(connection, hub))
 

@@ -144,7 +144,8 @@ class Connection:
     __slots__ = ("id", "identity", "_socket", "_limits", "_loop", "_owner", "_queue",
                  "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
                  "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_held_bytes",
-                 "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete", "last_payload")
+                 "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete", "_through",
+                 "conflate_through", "last_payload")
 
     def __init__(self, identity: Identity, socket: Socket,
                  limits: ConnectionLimits, flush_round: FlushRound, owner: ConnectionOwner) -> None:
@@ -176,6 +177,10 @@ class Connection:
         self._backlog_next = 0
         self._head_seq = 0
         self._replay_complete = True
+        self._through = 0  # the last seq the backlog's page covered, conflated-away ones included
+        # The stream's head when this connection joined: history up to it is read conflated (only
+        # the latest message per conflation key); what came later is delivered whole.
+        self.conflate_through = 0
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -241,14 +246,16 @@ class Connection:
         self._held_bytes += len(frame)
 
     def resume(self, epoch: str, after: int, entries: list[tuple[int, bytes]], *, complete: bool = True,
-               head_seq: int = 0) -> None:
-        """Replay `entries`, the stream after seq `after`, as the socket drains. Then, if `complete`,
-        move to `head_seq` (when further) and release what was held; else ask for the next page."""
+               head_seq: int = 0, through: int = 0) -> None:
+        """Replay `entries`, the stream after seq `after` up to seq `through` without what was
+        conflated away, as the socket drains; then pass `through`. Then, if `complete`, move to
+        `head_seq` (when further) and release what was held; else ask for the next page."""
         self.hold()
         self.epoch = epoch
         self.last_seq = max(self.last_seq, after)
+        self.conflate_through = max(self.conflate_through, head_seq)
         self._backlog, self._backlog_next = entries, 0
-        self._replay_complete, self._head_seq = complete, head_seq
+        self._replay_complete, self._head_seq, self._through = complete, head_seq, through
         self._continue_replay()
 
     def _continue_replay(self) -> None:
@@ -264,6 +271,8 @@ class Connection:
                 self.last_seq, self.last_payload = seq, payload
             self._backlog_next += 1
         self._backlog = None
+        # Seqs conflated away are passed too: a later message superseded them, so none is sent later.
+        self.last_seq = max(self.last_seq, self._through)
         if not self._replay_complete:
             self._owner.gap_detected(self)  # the hub reads the next page
             return

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from .auth import Identity
 from .backends.base import Backend, BackendUnavailableError, PublishToken, Replay, Since, message_id_of
 from .connection import Connection, ConnectionLimits, FlushRound, Socket
+from .delivery_policy import Policies, conflation_key, policy_of, schema_policies
 from .errors import ConnectionLimitError
 from .metrics import HubMetrics
 from .messages import encode, encode_checked
@@ -51,6 +52,8 @@ class Hub:
         self.settings = settings
         self.backend = backend
         self.metrics = metrics or HubMetrics()
+        self.policies: Policies = schema_policies()
+        """Each type's delivery policy; the schemas' unless replaced (tests give a type another)."""
         self._by_user: dict[UUID, dict[UUID, Connection]] = {}
         self._connection_count = 0
         self._counters = {"messages_sent": 0, "frames_delivered": 0, "slow_consumer_disconnects": 0}
@@ -209,7 +212,7 @@ class Hub:
 
     async def send_to_user(self, user_id: UUID, message: BaseModel) -> int:
         """Send a message to one user: it gets the user's next `seq`, is kept in history, and is
-        queued to every connection of the user on every hub.
+        queued to every connection of the user on every hub (a type delivered live is only queued).
 
         Returns the number of connections the user held. Raises TypeError if `message` is not a
         generated server message, InvalidMessageError if it breaks a cross-field rule,
@@ -226,18 +229,35 @@ class Hub:
         With a `token` (see `PublishToken.for_key`), each user gets the message once however
         often it is sent within the token's window; the same token with another fingerprint
         raises IdempotencyKeyReusedError. Raises as `send_to_user` does."""
-        return await self.send_encoded(user_ids, encode_checked(message), message.type, token)
+        return await self.send_encoded(user_ids, encode_checked(message), message.type, token,
+                                       self.conflation_key(message))
 
     async def broadcast(self, message: BaseModel) -> int:
         """Send a message to every connection on every hub, live only (no seq, no history)."""
         return await self.broadcast_encoded(encode_checked(message), message.type)
 
+    def delivered_live(self, message_type: str) -> bool:
+        """Whether messages of this type go only to the connections open when they are sent."""
+        return policy_of(self.policies, message_type).live
+
+    def conflation_key(self, message: BaseModel) -> str | None:
+        """The key this message supersedes the user's earlier ones by, if its type is conflated."""
+        return conflation_key(policy_of(self.policies, message.type), message.type, message.payload)
+
     async def send_encoded(self, user_ids: list[UUID], body: bytes, message_type: str,
-                           token: PublishToken | None = None) -> int:
+                           token: PublishToken | None = None, conflation_key: str | None = None) -> int:
         """`send_to_users` for a message already checked and encoded (`messages.encode_checked`,
-        or the service API, which checks a whole batch before it sends any of it)."""
+        or the service API, which checks a whole batch before it sends any of it), with its
+        `conflation_key` (`conflation_key(message)`).
+
+        A type delivered live gets no seq and no history: it reaches the connections open now,
+        once each; `token` does not apply (the service API sends it with a key once)."""
         started = time.perf_counter()
-        reached = await self.backend.publish(list(dict.fromkeys(user_ids)), body, token)
+        user_ids = list(dict.fromkeys(user_ids))
+        if self.delivered_live(message_type):
+            reached = await self.backend.publish_live(user_ids, body)
+        else:
+            reached = await self.backend.publish(user_ids, body, token, conflation_key)
         self._count_sent(message_type, started)
         return reached
 
@@ -302,14 +322,14 @@ class Hub:
         last at its position (Redis lost writes and reissued that seq)."""
         limit, after = self.settings.replay_page_messages, connection.last_seq
         try:
-            entries = await self.backend.history_after(connection.user_id, connection.epoch, after, limit,
-                                                       forwarded_id(connection))
+            page = await self.backend.history_after(connection.user_id, connection.epoch, after, limit,
+                                                    forwarded_id(connection), connection.conflate_through)
         except BackendUnavailableError:
-            entries = None
-        if entries is None:
+            page = None
+        if page is None:
             connection.close(CloseCode.RESYNC, "could not continue the stream without a gap")
         else:
-            connection.resume(connection.epoch, after, entries, complete=len(entries) < limit)
+            connection.resume(connection.epoch, after, page.entries, complete=page.complete, through=page.through)
 
     # Cursors
 

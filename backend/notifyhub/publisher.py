@@ -15,6 +15,7 @@ from .backends.base import PublishToken
 from .backends.positions import StreamPositions
 from .backends.redis import redis_client, streams_for, unavailable_on_error
 from .backends.redis_streams import RedisKeys
+from .delivery_policy import conflation_key, policy_of, schema_policies
 from .hub import encode_checked
 from .idempotency import message_token
 from .settings import Settings
@@ -38,6 +39,7 @@ class Publisher:
         self._redis = redis_client(settings, url=redis_url)
         self._streams = streams_for(settings, self._redis, RedisKeys(prefix or settings.redis_prefix))
         self._positions = StreamPositions(settings.redis_positions_remembered)
+        self._policies = schema_policies()
 
     async def send_to_user(self, user_id: UUID, message: BaseModel, idempotency_key: str | None = None) -> int:
         """Append to the user's stream and deliver live; return the user's open connections."""
@@ -45,15 +47,21 @@ class Publisher:
 
     async def send_to_users(self, user_ids: list[UUID], message: BaseModel,
                             idempotency_key: str | None = None) -> int:
-        """Send to each user once. With an `idempotency_key`, sending the same message to the same
+        """Send to each user once, as the message type's delivery policy says (a type delivered
+        live reaches only the connections open now, and the key does not apply). With an `idempotency_key`, sending the same message to the same
         users again within NOTIFYHUB_IDEMPOTENCY_WINDOW_SECONDS sends it only to those who do
         not have it yet; the same key for another message raises IdempotencyKeyReusedError, an
         empty, overlong or non-ASCII key InvalidIdempotencyKeyError."""
         body = encode_checked(message)
         user_ids = list(dict.fromkeys(user_ids))
+        policy = policy_of(self._policies, message.type)
+        if policy.live:  # no seq, no history: the connections open now, as a hub sends it
+            async with unavailable_on_error("publish"):
+                return await self._streams.publish_live(user_ids, body)
         token = (PublishToken.internal() if idempotency_key is None else
                  message_token(idempotency_key, message, user_ids, self._settings.idempotency_window_seconds))
-        appended = await self._streams.publish(user_ids, body, token, self._positions.floor)
+        appended = await self._streams.publish(user_ids, body, token, self._positions.floor,
+                                               conflation_key(policy, message.type, message.payload))
         for place in appended:
             self._positions.saw(place.user_id, place.epoch, place.seq)
         return sum(place.connections for place in appended)

@@ -98,24 +98,32 @@ async def _claim(hub: Hub, idempotent: IdempotentRequest | None) -> bool:
 async def _deliver(hub: Hub, publish_request: PublishRequest, idempotent: IdempotentRequest | None,
                    index: int, first: bool) -> dict[str, Any]:
     """Send message `index` of a request (validated, rules included, when it was parsed). With a
-    key, users recorded as having it are skipped, and a broadcast (live only, so not recorded per
-    user) is sent the first time only."""
+    key, users recorded as having it are skipped, and a broadcast or a message of a type delivered
+    live (not recorded per user) is sent the first time only."""
     message = stamp(publish_request.message)
     token = None
     if idempotent is not None:
         message = message.model_copy(update={"id": idempotent.message_id(index)})
         token = idempotent.token(index)
     body = encode(message)
-    if publish_request.broadcast:
-        reached = await _broadcast_once(hub, body, message.type, idempotent) if first else 0
+    if not (publish_request.broadcast or hub.delivered_live(message.type)):
+        reached = await hub.send_encoded(publish_request.user_ids, body, message.type, token,
+                                         hub.conflation_key(message))
+    elif first:
+        reached = await _send_live_once(hub, publish_request, body, message.type, idempotent)
     else:
-        reached = await hub.send_encoded(publish_request.user_ids, body, message.type, token)
+        reached = 0
     return {"id": str(message.id), "type": message.type, "connections": reached}
 
 
-async def _broadcast_once(hub: Hub, body: bytes, message_type: str, idempotent: IdempotentRequest | None) -> int:
+async def _send_live_once(hub: Hub, publish_request: PublishRequest, body: bytes, message_type: str,
+                          idempotent: IdempotentRequest | None) -> int:
+    """A broadcast, or a type delivered live: not recorded per user, so with a key only the first
+    request sends it."""
     try:
-        return await hub.broadcast_encoded(body, message_type)
+        if publish_request.broadcast:
+            return await hub.broadcast_encoded(body, message_type)
+        return await hub.send_encoded(publish_request.user_ids, body, message_type)
     except BackendUnavailableError:
         if idempotent is not None:  # nothing was sent: a repetition may send it
             with contextlib.suppress(BackendUnavailableError):

@@ -422,6 +422,9 @@ export class NotifyhubClient {
       this.#logger.debug?.(`notifyhub: dropped a duplicate "${type}" (seq ${seq}, already handled up to ${position.seq})`);
       return false;
     }
+    if (verdict === "conflated") {
+      this.#logger.debug?.(`notifyhub: seqs ${position.seq + 1}..${seq - 1} were conflated away in the replay (superseded by later messages)`);
+    }
     if (verdict === "gap") {
       this.#logger.warn(`notifyhub: seq jumped from ${position.seq} to ${seq}: the hub skipped messages; handing this one over`);
     }

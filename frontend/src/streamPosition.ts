@@ -8,9 +8,13 @@
  * - at or below it: a **duplicate** (say, a connection without `since` replays what this client
  *   already handled). It is dropped: handlers see each message once.
  * - the next one: what we expect.
- * - further ahead: a **gap**, which the hub promises never to leave. Should it happen anyway, the
- *   message is still handed over (the hub does not send it again, so holding it back would lose
- *   it for good) and the client logs a warning; the position moves to it.
+ * - further ahead, within the replay (up to the stream's head when this connection joined):
+ *   **conflated**. A type whose schema says `conflate-by` (`ocr_progress`, by `book_id`) is replayed
+ *   as only the latest message per key; the seqs in between were superseded by later messages,
+ *   which do arrive, and are never sent later. Handed over, as the next one.
+ * - further ahead otherwise: a **gap**, which the hub promises never to leave. Should it happen
+ *   anyway, the message is still handed over (the hub does not send it again, so holding it back
+ *   would lose it for good) and the client logs a warning; the position moves to it.
  *
  * After a connection that did not resume the old position (`recovered: false`: a new device, a
  * new epoch, a position older than the history), the hub replays from the user's acknowledged
@@ -31,20 +35,31 @@ export interface StreamPosition {
    * writes.
    */
   readonly id?: string;
+  /**
+   * The stream's head (`last_seq`) when the current connection joined: the hub replays up to it
+   * with conflation, so seqs up to it may be skipped without a gap.
+   */
+  readonly replayHead?: number;
 }
 
-export type SeqVerdict = "next" | "duplicate" | "gap";
+export type SeqVerdict = "next" | "duplicate" | "conflated" | "gap";
 
 /** What a message numbered `seq` is, against `position`. */
 export function classifySeq(position: StreamPosition, seq: number): SeqVerdict {
   if (seq <= position.seq) return "duplicate";
   if (seq === position.seq + 1 || !position.exact) return "next";
+  if (seq - 1 <= (position.replayHead ?? 0)) return "conflated"; // every seq skipped was in the replay
   return "gap";
 }
 
 /** The position once the message numbered `seq` (with this `id`) is handled. */
 export function positionAfter(position: StreamPosition, seq: number, id?: string): StreamPosition {
-  return id === undefined ? { epoch: position.epoch, seq, exact: true } : { epoch: position.epoch, seq, exact: true, id };
+  const after: StreamPosition = { epoch: position.epoch, seq, exact: true };
+  return {
+    ...after,
+    ...(id === undefined ? {} : { id }),
+    ...(position.replayHead === undefined ? {} : { replayHead: position.replayHead }),
+  };
 }
 
 /**
@@ -59,7 +74,8 @@ export function positionOnEstablished(
   payload: ConnectionEstablishedPayload,
 ): StreamPosition {
   const sameEpoch = previous !== undefined && previous.epoch === payload.epoch;
-  if (payload.recovered && sameEpoch) return { ...previous, exact: true };
+  const replayHead = payload.last_seq;
+  if (payload.recovered && sameEpoch) return { ...previous, exact: true, replayHead };
   const handled = sameEpoch ? previous.seq : 0;
-  return { epoch: payload.epoch, seq: Math.max(handled, payload.acked_seq), exact: false };
+  return { epoch: payload.epoch, seq: Math.max(handled, payload.acked_seq), exact: false, replayHead };
 }

@@ -9,6 +9,23 @@ export interface FieldDescription {
   readonly required: boolean;
 }
 
+/** After `afterSeconds` without an acknowledgement from any device of the user, the message also goes out through `channels`. */
+export interface Fallback {
+  readonly afterSeconds: number;
+  readonly channels: readonly ("push" | "webhook")[];
+}
+
+/**
+ * How the hub delivers a type. `durable`: a `seq`, kept in history, replayed on resume. `live`: only
+ * to the connections open at the time, without `seq`. `conflateBy`: a payload field; a replay skips
+ * a message when a later one of the same type has the same value there (its `seq` is then skipped).
+ */
+export interface DeliveryPolicy {
+  readonly mode: "durable" | "live";
+  readonly conflateBy: string | undefined;
+  readonly fallback: Fallback | undefined;
+}
+
 /** A server message type as its schema file describes it. */
 export interface MessageTypeDescription<T extends ServerMessageType = ServerMessageType> {
   readonly type: T;
@@ -21,6 +38,8 @@ export interface MessageTypeDescription<T extends ServerMessageType = ServerMess
   readonly sentByServices: boolean;
   /** The React hook for this type, if it has one. */
   readonly hookName: string | undefined;
+  /** How the hub delivers this type (its schema's `x-delivery`). */
+  readonly delivery: DeliveryPolicy;
   readonly fields: readonly FieldDescription[];
 }
 
@@ -35,6 +54,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/book_ready.json",
     sentByServices: true,
     hookName: "useBookReady",
+    delivery: { mode: "durable", conflateBy: undefined, fallback: { afterSeconds: 300, channels: ["push", "webhook"] } },
     fields: [
       { name: "book_id", description: "The book that is ready.", required: true },
       { name: "title", description: "The book's title.", required: true },
@@ -49,6 +69,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/connection_established.json",
     sentByServices: false,
     hookName: undefined,
+    delivery: { mode: "durable", conflateBy: undefined, fallback: undefined },
     fields: [
       { name: "connection_id", description: "Id of this connection, unique across hubs.", required: true },
       { name: "user_id", description: "The authenticated user (the token's `user_id` claim).", required: true },
@@ -71,6 +92,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/error.json",
     sentByServices: false,
     hookName: "useErrorNotification",
+    delivery: { mode: "durable", conflateBy: undefined, fallback: undefined },
     fields: [
       { name: "code", description: "", required: true },
       { name: "message", description: "What went wrong, for a developer.", required: true },
@@ -84,6 +106,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/learning_update.json",
     sentByServices: true,
     hookName: "useLearningUpdate",
+    delivery: { mode: "durable", conflateBy: undefined, fallback: undefined },
     fields: [
       { name: "session_id", description: "The study session.", required: true },
       { name: "book_id", description: "Optional: the book studied in the session.", required: false },
@@ -101,6 +124,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/notification.json",
     sentByServices: true,
     hookName: "useNotification",
+    delivery: { mode: "durable", conflateBy: undefined, fallback: undefined },
     fields: [
       { name: "title", description: "Short heading.", required: true },
       { name: "message", description: "Body text.", required: true },
@@ -115,6 +139,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/ocr_progress.json",
     sentByServices: true,
     hookName: "useOCRProgress",
+    delivery: { mode: "durable", conflateBy: "book_id", fallback: undefined },
     fields: [
       { name: "book_id", description: "The book being processed.", required: true },
       { name: "total_pages", description: "Pages in the book.", required: true },
@@ -131,6 +156,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/pong.json",
     sentByServices: false,
     hookName: undefined,
+    delivery: { mode: "durable", conflateBy: undefined, fallback: undefined },
     fields: [
       { name: "server_time", description: "The hub's clock when it answered.", required: true },
     ],
@@ -142,6 +168,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/read_receipt.json",
     sentByServices: false,
     hookName: undefined,
+    delivery: { mode: "durable", conflateBy: undefined, fallback: undefined },
     fields: [
       { name: "read_seq", description: "Every message up to and including this `seq` is read.", required: true },
     ],
@@ -153,6 +180,7 @@ export const SERVER_MESSAGE_CATALOG: {
     schema: "server/review_reminder.json",
     sentByServices: true,
     hookName: "useReviewReminder",
+    delivery: { mode: "durable", conflateBy: undefined, fallback: { afterSeconds: 300, channels: ["push", "webhook"] } },
     fields: [
       { name: "due_count", description: "How many reviews are due now.", required: true },
       { name: "book_id", description: "Optional: the book whose reviews are due; absent for reviews across books.", required: false },

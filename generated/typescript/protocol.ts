@@ -17,7 +17,7 @@ import type {
 export const SUBPROTOCOL = "notifyhub.v1";
 
 /** The protocol version these types describe (major.minor.patch). */
-export const PROTOCOL_VERSION = "1.1.0";
+export const PROTOCOL_VERSION = "1.2.0";
 
 /** A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token. */
 export const BEARER_SUBPROTOCOL_PREFIX = "bearer.";

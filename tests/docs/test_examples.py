@@ -28,6 +28,9 @@ from notifyhub.publishing import BatchPublishRequest, PublishRequest
 from notifyhub.settings import Settings
 from notifyhub_protocol import RefusalReason
 
+from codegen.delivery import DELIVERY_KEY
+from codegen.schemas import load_json
+
 from tests.docs.markdown import PAGES, PROJECT_ROOT, Block, anchors, blocks, links, prose
 from tests.support.hubs import NOTIFYHUB, SERVICE_KEY, hub_settings, serve_in_process
 from tests.support.schemas import validate_server_frame
@@ -61,7 +64,8 @@ def test_every_link_resolves(page: Path) -> None:
 
 
 def _check_json_example(document: Any) -> None:
-    """Validate a JSON example as what it shows: a frame, a publish request or one of its answers."""
+    """Validate a JSON example as what it shows: a frame, a publish request or one of its answers,
+    or a schema's delivery policy."""
     assert isinstance(document, dict), document
     if {"type", "id", "timestamp"} <= document.keys():
         validate_server_frame(document)
@@ -73,6 +77,10 @@ def _check_json_example(document: Any) -> None:
         assert RefusalReason(document["error"]) and isinstance(document["detail"], str)
     elif "connections" in document:
         PublishResult.model_validate(document)
+    elif DELIVERY_KEY in document:  # a schema's delivery policy, shown as its schema states it
+        [schema] = [load_json(path) for path in (PROJECT_ROOT / "schemas" / "server").glob("*.json")
+                    if load_json(path)["title"] == document["title"]]
+        assert schema[DELIVERY_KEY] == document[DELIVERY_KEY]
     else:
         pytest.fail(f"a JSON example that is none of frame, request or answer: {document}")
 

@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio as aioredis
 from notifyhub import Publisher
 from notifyhub.backends.redis import redis_client
-from notifyhub.backends.redis_streams import RedisKeys, RedisStreams, entries_of
+from notifyhub.backends.redis_streams import RedisKeys, RedisStreams
 from notifyhub.backends.base import PublishToken, message_id_of
 from notifyhub.backends.positions import NO_FLOOR
 from notifyhub_protocol import new_notification_message
@@ -57,7 +57,7 @@ async def test_a_position_passed_again_after_a_rollback_is_not_continued(private
     await snapshot.take()
     (last,) = [await streams.publish([user_id], _body(f"lost-{index}"), PublishToken.internal(), no_floor)
                for index in range(2)][-1]
-    lost_id = message_id_of(entries_of(await streams.history_after(user_id, last.epoch, 4, 1, None))[0][1])
+    lost_id = message_id_of((await streams.history_after(user_id, last.epoch, 4, 1, None)).entries[0][1])
     await snapshot.restore()
     for index in range(2):
         await streams.publish([user_id], _body(f"reissued-{index}"), PublishToken.internal(), no_floor)

@@ -10,6 +10,7 @@ from notifyhub.backends.base import (
     PublishToken,
     Since,
     StreamState,
+    conflated_away,
     message_id_of,
     resume_start,
     with_seq,
@@ -87,8 +88,9 @@ async def test_memory_backend_reads_history_a_page_at_a_time() -> None:
     first = await backend.replay(user, None, 4)
     assert ([seq for seq, _ in first.entries], first.start, first.complete) == ([16, 17, 18, 19], 0, False)
     page = await backend.history_after(user, first.state.epoch, 19, 4)
-    assert [seq for seq, _ in page] == [20, 21, 22, 23]
-    assert [seq for seq, _ in await backend.history_after(user, first.state.epoch, 23, 4)] == [24, 25]
+    assert ([seq for seq, _ in page.entries], page.through, page.complete) == ([20, 21, 22, 23], 23, False)
+    last = await backend.history_after(user, first.state.epoch, 23, 4)
+    assert ([seq for seq, _ in last.entries], last.through, last.complete) == ([24, 25], 25, True)
     resumed = await backend.replay(user, Since(first.state.epoch, 23), 4)
     assert ([seq for seq, _ in resumed.entries], resumed.recovered, resumed.complete) == ([24, 25], True, True)
     await backend.close()
@@ -156,7 +158,7 @@ async def test_history_after_checks_the_message_at_the_position() -> None:
     user = uuid.uuid4()
     await backend.publish([user], b'{"type":"x","id":"a1"}')
     epoch = (await backend.replay(user, None, 10)).state.epoch
-    assert await backend.history_after(user, epoch, 1, 10, "a1") == []
+    assert (await backend.history_after(user, epoch, 1, 10, "a1")).entries == []
     assert await backend.history_after(user, epoch, 1, 10, "b2") is None
     assert (await backend.replay(user, None, 10)).state.epoch != epoch
     await backend.close()
@@ -180,3 +182,28 @@ def test_stream_positions_keep_the_highest_seq_per_epoch_for_recent_users() -> N
     positions.saw(second, "e1", 1)
     positions.saw(third, "e1", 1)
     assert (positions.floor(first), len(positions)) == (NO_FLOOR, 2)
+
+
+async def test_a_page_conflated_away_entirely_still_moves_the_position() -> None:
+    """A page whose every message was superseded says how far it read, so a replay goes on past
+    it instead of reading it again; the latest of the key is in a later page."""
+    backend = await _memory_backend()
+    user = uuid.uuid4()
+    for step in range(10):
+        await backend.publish([user], b'{"type":"ocr_progress","n":%d}' % step, conflation_key="ocr_progress:b1")
+    first = await backend.replay(user, None, 4)
+    assert (first.entries, first.through, first.complete) == ([], 4, False)
+    page = await backend.history_after(user, first.state.epoch, 8, 4, conflate_through=first.state.last_seq)
+    assert ([seq for seq, _ in page.entries], page.through, page.complete) == ([10], 10, True)
+    unconflated = await backend.history_after(user, first.state.epoch, 4, 4, conflate_through=0)
+    assert [seq for seq, _ in unconflated.entries] == [5, 6, 7, 8]  # after the head, delivered whole
+    await backend.close()
+
+
+def test_an_entry_is_conflated_away_only_when_a_later_one_has_its_key_within_the_replay() -> None:
+    """Only a superseded message read within the replay is skipped: never the latest of a key."""
+    assert conflated_away(3, "k", 7, 10)
+    assert not conflated_away(7, "k", 7, 10)  # the latest of its key
+    assert not conflated_away(3, None, 7, 10)  # a type without conflation
+    assert not conflated_away(3, "k", None, 10)  # no record of the key: deliver rather than lose
+    assert not conflated_away(12, "k", 15, 10)  # after the head the connection joined at

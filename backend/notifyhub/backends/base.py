@@ -125,13 +125,33 @@ class StreamState:
 @dataclass(frozen=True, slots=True)
 class Replay:
     """What a new connection receives before it goes live: the first page of the messages after
-    seq `start`; `complete` is False when more may follow it (read them with `history_after`)."""
+    seq `start`, without those conflated away; the page covered the stream up to seq `through`;
+    `complete` is False when more may follow it (read them with `history_after`)."""
 
     state: StreamState
     recovered: bool
     start: int
     entries: list[tuple[int, bytes]]
     complete: bool
+    through: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of a stream read from history: `entries` in seq order, without those conflated
+    away; `through` is the last seq the page covered (skipped ones included); `complete` is False
+    when more may follow."""
+
+    entries: list[tuple[int, bytes]]
+    through: int
+    complete: bool
+
+
+def conflated_away(seq: int, key: str | None, latest: int | None, conflate_through: int) -> bool:
+    """Whether a history entry is skipped: it has a conflation key, a later message of the stream
+    has the same key (`latest` is the seq of the last one), and it is at or before
+    `conflate_through` (a connection's replay head; what comes later is delivered whole)."""
+    return key is not None and latest is not None and latest > seq and seq <= conflate_through
 
 
 def new_epoch() -> str:
@@ -209,9 +229,12 @@ class Backend(ABC):
         does (readiness.py). Safe to cancel."""
 
     @abstractmethod
-    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:
+    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None,
+                      conflation_key: str | None = None) -> int:
         """Append `body` to each user's stream with the next seq and deliver it everywhere, once
-        per user and token: a user that already has this token's message is skipped.
+        per user and token: a user that already has this token's message is skipped. With a
+        `conflation_key`, it supersedes the user's earlier messages with that key: reading
+        history skips them from now on (see `conflated_away`).
 
         Returns the number of connections (on all hubs) the users held at that moment. Raises
         BackendUnavailableError when nothing was sent, OutcomeUnknownError when it may have been
@@ -239,16 +262,23 @@ class Backend(ABC):
         """Deliver a frame to the user's connections without a seq or history (read receipts)."""
 
     @abstractmethod
+    async def publish_live(self, user_ids: list[UUID], frame: bytes) -> int:
+        """Deliver a message of a `live` type to the users' connections on every hub, without a seq
+        or history; return the connections the users held. Raises BackendUnavailableError."""
+
+    @abstractmethod
     async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
-        """The stream's state and the first `limit` messages a new connection must receive.
+        """The stream's state and the first page of up to `limit` kept messages a new connection
+        must receive, conflated (every message in it is at or before the stream's head).
 
         A `since` ahead of the stream in its epoch means the backend lost writes: the stream
         gets a new epoch first, and the replay is not `recovered`."""
 
     @abstractmethod
     async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
-                            message_id: str | None = None) -> list[tuple[int, bytes]] | None:
-        """Up to `limit` messages after seq in epoch, or None when they are no longer all kept.
+                            message_id: str | None = None, conflate_through: int = 0) -> Page | None:
+        """The page of up to `limit` kept messages after seq in epoch (those up to
+        `conflate_through` conflated), or None when they are no longer all kept.
 
         Also None, after starting a new epoch, when the position cannot be the stream's: it is
         ahead of the stream, or the message kept at `seq` is not `message_id` (the id of the

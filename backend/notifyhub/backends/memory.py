@@ -15,10 +15,12 @@ from .base import (
     Backend,
     Deliveries,
     IdempotencyKeyReusedError,
+    Page,
     PublishToken,
     Replay,
     Since,
     StreamState,
+    conflated_away,
     message_id_of,
     new_epoch,
     resume_start,
@@ -29,7 +31,10 @@ from .base import (
 @dataclass(slots=True)
 class _UserLog:
     epoch: str
-    entries: deque[tuple[int, bytes, float]] = field(default_factory=deque)
+    entries: deque[tuple[int, bytes, float, str | None]] = field(default_factory=deque)
+    """(seq, frame, time kept, conflation key) of every kept message, seqs consecutive."""
+    latest: dict[str, int] = field(default_factory=dict)
+    """Conflation key -> the seq of the last message published with it."""
     last_seq: int = 0
     acked_seq: int = 0
     read_seq: int = 0
@@ -38,10 +43,14 @@ class _UserLog:
     """Idempotency tokens of publishes this user got: token -> (fingerprint, expiry)."""
 
 
-def _page(log: _UserLog, after: int, limit: int) -> list[tuple[int, bytes]]:
-    """Up to `limit` kept messages after seq `after` (seqs in the ring are consecutive)."""
+def _page(log: _UserLog, after: int, limit: int, conflate_through: int) -> Page:
+    """Up to `limit` kept messages after seq `after` (seqs in the ring are consecutive), without
+    those conflated away."""
     skip = max(0, after - log.entries[0][0] + 1) if log.entries else 0
-    return [(seq, frame) for seq, frame, _ in islice(log.entries, skip, skip + limit)]
+    covered = list(islice(log.entries, skip, skip + limit))
+    entries = [(seq, frame) for seq, frame, _, key in covered
+               if not conflated_away(seq, key, log.latest.get(key), conflate_through)]
+    return Page(entries, covered[-1][0] if covered else after, len(covered) < limit)
 
 
 def _kept_as(log: _UserLog, seq: int, message_id: str) -> bool:
@@ -97,6 +106,9 @@ class MemoryBackend(Backend):
         self._claims = {key: claim for key, claim in self._claims.items() if claim[1] > now}
         for log in self._logs.values():
             log.tokens = {token: kept for token, kept in log.tokens.items() if kept[1] > now}
+            # A key whose last message is no longer kept supersedes nothing that is.
+            oldest = log.entries[0][0] if log.entries else log.last_seq + 1
+            log.latest = {key: seq for key, seq in log.latest.items() if seq >= oldest}
         idle = [user for user in list(self._logs)
                 if not self._log(user).entries and not self._logs[user].connections
                 and not self._logs[user].tokens]
@@ -113,7 +125,8 @@ class MemoryBackend(Backend):
             log.entries.popleft()
         return log
 
-    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:
+    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None,
+                      conflation_key: str | None = None) -> int:
         logs = [self._log(user_id) for user_id in user_ids]
         recorded = token is not None and token.explicit
         if recorded and any(log.tokens.get(token.value, (token.fingerprint,))[0] != token.fingerprint
@@ -128,7 +141,9 @@ class MemoryBackend(Backend):
                 log.tokens[token.value] = (token.fingerprint, time.time() + token.window_seconds)
             log.last_seq += 1
             frame = with_seq(body, log.last_seq)
-            log.entries.append((log.last_seq, frame, time.time()))
+            log.entries.append((log.last_seq, frame, time.time(), conflation_key))
+            if conflation_key is not None:
+                log.latest[conflation_key] = log.last_seq
             if len(log.entries) > self._max_messages:
                 log.entries.popleft()
             reached += self._deliveries.deliver_to_user(user_id, log.epoch, log.last_seq, frame)
@@ -152,6 +167,9 @@ class MemoryBackend(Backend):
     async def send_live(self, user_id: UUID, frame: bytes, exclude: UUID | None) -> None:
         self._deliveries.deliver_to_user(user_id, self._log(user_id).epoch, None, frame, exclude)
 
+    async def publish_live(self, user_ids: list[UUID], frame: bytes) -> int:
+        return sum(self._deliveries.deliver_to_user(user_id, "", None, frame) for user_id in user_ids)
+
     def _state(self, log: _UserLog) -> StreamState:
         return StreamState(log.epoch, log.last_seq, log.acked_seq, log.read_seq)
 
@@ -164,11 +182,11 @@ class MemoryBackend(Backend):
         state = self._state(log)
         oldest = log.entries[0][0] if log.entries else None
         start, recovered = resume_start(since, state, oldest)
-        entries = _page(log, start, limit)
-        return Replay(state, recovered, start, entries, len(entries) < limit)
+        page = _page(log, start, limit, state.last_seq)
+        return Replay(state, recovered, start, page.entries, page.complete, page.through)
 
     async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
-                            message_id: str | None = None) -> list[tuple[int, bytes]] | None:
+                            message_id: str | None = None, conflate_through: int = 0) -> Page | None:
         log = self._log(user_id)
         if epoch != log.epoch:
             return None
@@ -178,7 +196,7 @@ class MemoryBackend(Backend):
         oldest = log.entries[0][0] if log.entries else log.last_seq + 1
         if seq < oldest - 1:
             return None
-        return _page(log, seq, limit)
+        return _page(log, seq, limit, conflate_through)
 
     async def acknowledge(self, user_id: UUID, seq: int) -> int:
         log = self._log(user_id)

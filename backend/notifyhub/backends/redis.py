@@ -35,6 +35,7 @@ from .base import (
     Backend,
     BackendUnavailableError,
     Deliveries,
+    Page,
     PublishToken,
     Replay,
     Since,
@@ -167,9 +168,10 @@ class RedisBackend(Backend):
 
     # Publishing
 
-    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None) -> int:
+    async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None,
+                      conflation_key: str | None = None) -> int:
         appended = await self._streams.publish(user_ids, body, token or PublishToken.internal(),
-                                               self._positions.floor)
+                                               self._positions.floor, conflation_key)
         for place in appended:
             self._positions.saw(place.user_id, place.epoch, place.seq)
         return sum(place.connections for place in appended)
@@ -191,11 +193,15 @@ class RedisBackend(Backend):
         async with unavailable_on_error("send"):
             await self._streams.send_live(user_id, frame, exclude)
 
+    async def publish_live(self, user_ids: list[UUID], frame: bytes) -> int:
+        async with unavailable_on_error("publish"):
+            return await self._streams.publish_live(user_ids, frame)
+
     # History and cursors
 
     async def replay(self, user_id: UUID, since: Since | None, limit: int) -> Replay:
         async with unavailable_on_error("replay"):
-            epoch, last, acked, read, oldest, raw = await self._streams.replay(
+            epoch, last, acked, read, oldest, raw, covered, through = await self._streams.replay(
                 user_id, since.epoch if since else "", since.seq if since else 0, limit,
                 since.message_id if since else None)
         state = StreamState(_text(epoch), int(last), int(acked), int(read))
@@ -205,13 +211,12 @@ class RedisBackend(Backend):
         # The page starts at the lower of the two positions; what the client has is skipped here,
         # so a page can come out empty yet incomplete. The connection then reads on from `start`.
         entries = [(seq, f) for seq, f in entries_of(raw) if seq > start]
-        return Replay(state, recovered, start, entries, len(raw) < limit)
+        return Replay(state, recovered, start, entries, int(covered) < limit, max(start, int(through)))
 
     async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
-                            message_id: str | None = None) -> list[tuple[int, bytes]] | None:
+                            message_id: str | None = None, conflate_through: int = 0) -> Page | None:
         async with unavailable_on_error("history"):
-            raw = await self._streams.history_after(user_id, epoch, seq, limit, message_id)
-        return None if raw is None else entries_of(raw)
+            return await self._streams.history_after(user_id, epoch, seq, limit, message_id, conflate_through)
 
     async def acknowledge(self, user_id: UUID, seq: int) -> int:
         async with unavailable_on_error("acknowledge"):

@@ -7,6 +7,7 @@ user's stream, cursors, presence and channel on one shard and the scripts stay s
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from .base import (
     BackendUnavailableError,
     IdempotencyKeyReusedError,
     OutcomeUnknownError,
+    Page,
     PublishToken,
     new_epoch,
 )
@@ -36,10 +38,10 @@ local function trim_expired(log, cutoff)
     redis.call('XDEL', log, first[1][1])
   end
 end
-local function ensure_epoch(meta, log, new_epoch)
+local function ensure_epoch(meta, log, latest, new_epoch)
   local epoch = redis.call('HGET', meta, 'epoch')
   if epoch then return epoch end
-  redis.call('DEL', log)
+  redis.call('DEL', log, latest)
   redis.call('HSET', meta, 'epoch', new_epoch, 'seq', 0)
   return new_epoch
 end
@@ -51,6 +53,21 @@ local function renew_epoch(meta, new_epoch)
   redis.call('HSET', meta, 'epoch', new_epoch)
   return new_epoch
 end
+-- XRANGE entries without those conflated away: an entry with a key ('k') at or before `through`
+-- whose key a later message has (the `latest` hash holds each key's last seq). Also returns how
+-- many entries were read and the seq of the last one (0 when none).
+local function conflate(entries, latest, through)
+  local kept, last = {}, 0
+  for _, entry in ipairs(entries) do
+    local seq = tonumber((string.gsub(entry[1], '-0$', '')))
+    local key = entry[2][6]
+    local newer = 0
+    if key and seq <= through then newer = tonumber(redis.call('HGET', latest, key) or '0') end
+    if newer <= seq then kept[#kept + 1] = entry end
+    last = seq
+  end
+  return kept, #entries, last
+end
 local function message_id(frame)
   local _, start = string.find(frame, '"id":"', 1, true)
   if not start then return '' end
@@ -58,14 +75,16 @@ local function message_id(frame)
 end
 """
 
-# KEYS: meta, log, conns, channel, token. ARGV: body, max_len, max_age_ms, now_ms, new_epoch,
-# fingerprint, token_ms, floor_epoch, floor_seq.
+# KEYS: meta, log, conns, channel, token, latest. ARGV: body, max_len, max_age_ms, now_ms, new_epoch,
+# fingerprint, token_ms, floor_epoch, floor_seq, conflation key ('' for none).
 # The token check, the seq, the history entry, the live publish and the token's record happen
 # together: a publish that is repeated (retried) is a no-op, and seq order is delivery order.
 # A repeat writes the token again (same value and expiry) so that a WAIT after it covers the
 # first attempt's writes too, which precede it in the replication stream.
 # `floor` is the highest position the calling hub saw: a stream behind it lost writes.
 # The live publish is PUBLISH on a single Redis, SPUBLISH (the user's shard only) on a cluster.
+# A conflation key is kept with the entry ('k') and its seq in `latest`, which reads of history use
+# to skip the key's earlier entries.
 # Returns {'new'|'repeated', epoch, seq, connections} or {'reused'}.
 PUBLISH_TEMPLATE = _HELPERS + """
 local recorded = redis.call('GET', KEYS[5])
@@ -75,13 +94,19 @@ if recorded then
   redis.call('SET', KEYS[5], recorded, 'KEEPTTL')
   return {'repeated', epoch, tonumber(seq), redis.call('HLEN', KEYS[3])}
 end
-local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[5])
+local epoch = ensure_epoch(KEYS[1], KEYS[2], KEYS[6], ARGV[5])
 if epoch == ARGV[8] and last_seq(KEYS[1]) < tonumber(ARGV[9]) then
   epoch = renew_epoch(KEYS[1], ARGV[5])
 end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local frame = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4])
+if ARGV[10] == '' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4])
+else
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4], 'k', ARGV[10])
+  redis.call('HSET', KEYS[6], ARGV[10], seq)
+  redis.call('PEXPIRE', KEYS[6], ARGV[3])
+end
 trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[3]))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
@@ -92,14 +117,15 @@ return {'new', epoch, seq, redis.call('HLEN', KEYS[3])}
 PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "PUBLISH")
 SHARDED_PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "SPUBLISH")
 
-# KEYS: meta, log. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count,
+# KEYS: meta, log, latest. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count,
 # since_message_id ('' when the client did not say).
-# Returns epoch, last seq, acked, read, oldest kept seq (or false), and the first `count` entries
-# after the lower of the client's position and the acknowledged seq. A position ahead of the
+# Returns epoch, last seq, acked, read, oldest kept seq (or false), the first `count` entries
+# after the lower of the client's position and the acknowledged seq without those conflated
+# away, how many entries were read, and the last seq read. A position ahead of the
 # stream in its epoch, or whose kept message is another one, means lost writes: the stream gets
 # a new epoch first.
 REPLAY = _HELPERS + """
-local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
+local epoch = ensure_epoch(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
 if ARGV[2] == epoch then
   local since = tonumber(ARGV[3])
   local reissued = false
@@ -118,13 +144,16 @@ if ARGV[2] == epoch and tonumber(ARGV[3]) < lower then lower = tonumber(ARGV[3])
 local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 local oldest = false
 if #first > 0 then oldest = first[1][1] end
-local entries = redis.call('XRANGE', KEYS[2], '(' .. lower .. '-0', '+', 'COUNT', ARGV[6])
-return {epoch, meta[1] or '0', tostring(acked), meta[3] or '0', oldest, entries}
+local entries, read, last = conflate(redis.call('XRANGE', KEYS[2], '(' .. lower .. '-0', '+', 'COUNT', ARGV[6]),
+                                     KEYS[3], tonumber(meta[1] or '0'))
+return {epoch, meta[1] or '0', tostring(acked), meta[3] or '0', oldest, entries, read, last}
 """
 
-# KEYS: meta, log. ARGV: epoch, after_seq, count, message_id ('' when unknown), new_epoch.
+# KEYS: meta, log, latest. ARGV: epoch, after_seq, count, message_id ('' when unknown), new_epoch,
+# conflate_through.
 # Returns false when the position is no longer kept, or (after starting a new epoch) when it
-# cannot be this stream's: ahead of it, or the entry at after_seq is another message.
+# cannot be this stream's: ahead of it, or the entry at after_seq is another message. Else the
+# next `count` entries without those conflated away, how many were read and the last seq read.
 HISTORY_AFTER = _HELPERS + """
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return false end
 local after = tonumber(ARGV[2])
@@ -143,8 +172,19 @@ local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 local oldest = last_seq(KEYS[1]) + 1
 if #first > 0 then oldest = tonumber((string.gsub(first[1][1], '-0$', ''))) end
 if after < oldest - 1 then return false end
-return redis.call('XRANGE', KEYS[2], '(' .. after .. '-0', '+', 'COUNT', ARGV[3])
+local entries, read, last = conflate(redis.call('XRANGE', KEYS[2], '(' .. after .. '-0', '+', 'COUNT', ARGV[3]),
+                                     KEYS[3], tonumber(ARGV[6]))
+return {entries, read, last}
 """
+
+# KEYS: conns, channel. ARGV: header and frame. A message of a live type: no seq, no history.
+# Returns the user's connections on all hubs.
+LIVE_TEMPLATE = """
+redis.call('@PUBLISH@', KEYS[2], ARGV[1])
+return redis.call('HLEN', KEYS[1])
+"""
+LIVE = LIVE_TEMPLATE.replace("@PUBLISH@", "PUBLISH")
+SHARDED_LIVE = LIVE_TEMPLATE.replace("@PUBLISH@", "SPUBLISH")
 
 # KEYS: meta. ARGV: seq, field ('acked' or 'read'). Raises the cursor, never past the last seq.
 ADVANCE_CURSOR = """
@@ -170,6 +210,10 @@ class RedisKeys:
 
     def log(self, user_id: UUID) -> str:
         return f"{self.prefix}:{{{user_id}}}:log"
+
+    def latest(self, user_id: UUID) -> str:
+        """Each conflation key's last seq in the user's stream."""
+        return f"{self.prefix}:{{{user_id}}}:latest"
 
     def connections(self, user_id: UUID) -> str:
         return f"{self.prefix}:{{{user_id}}}:conns"
@@ -242,17 +286,19 @@ class RedisStreams:
         self._replay = redis.register_script(REPLAY)
         self._history_after = redis.register_script(HISTORY_AFTER)
         self._advance = redis.register_script(ADVANCE_CURSOR)
+        self._live = redis.register_script(SHARDED_LIVE if self.sharded else LIVE)
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken,
-                      floors: Floors) -> list[Appended]:
-        """Append to each user's stream and publish live, once per user and token.
+                      floors: Floors, conflation_key: str | None = None) -> list[Appended]:
+        """Append to each user's stream and publish live, once per user and token; with a
+        `conflation_key`, the message supersedes the user's earlier ones with that key.
 
         Raises BackendUnavailableError when no connection to Redis could be had (nothing was
         sent), OutcomeUnknownError when the scripts were sent but their answer was lost (each
         user has the message at most once: retry with the same token to complete it), and
         IdempotencyKeyReusedError when a user recorded the token with another fingerprint.
         """
-        calls = [self._publish_args(user_id, body, token, floors) for user_id in user_ids]
+        calls = [self._publish_args(user_id, body, token, floors, conflation_key) for user_id in user_ids]
         if self.sharded:
             replies, acknowledged = await publish_on_owners(
                 self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
@@ -267,12 +313,15 @@ class RedisStreams:
         return [Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
                 for user_id, reply in zip(user_ids, replies)]
 
-    def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors) -> list:
+    def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors,
+                      conflation_key: str | None) -> list:
         keys = [self.keys.meta(user_id), self.keys.log(user_id), self.keys.connections(user_id),
-                self.keys.channel(user_id), self.keys.publish_token(user_id, token.value)]
+                self.keys.channel(user_id), self.keys.publish_token(user_id, token.value),
+                self.keys.latest(user_id)]
         floor_epoch, floor_seq = floors(user_id)
         return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now_ms(), new_epoch(),
-                token.fingerprint, int(token.window_seconds * 1000), floor_epoch, floor_seq]
+                token.fingerprint, int(token.window_seconds * 1000), floor_epoch, floor_seq,
+                conflation_key or ""]
 
     async def _publish_on_one(self, calls: list[list]) -> tuple[list, list[int]]:
         """Every call on one connection of a single Redis, then WAIT when replicas must confirm."""
@@ -342,17 +391,30 @@ class RedisStreams:
         publish = self.redis.spublish if self.sharded else self.redis.publish
         await publish(self.keys.channel(user_id), header + frame)
 
+    async def publish_live(self, user_ids: list[UUID], frame: bytes) -> int:
+        """Publish a live-only message on each user's channel; the connections the users held."""
+        data = b"- - -\n" + frame
+        counts = await asyncio.gather(*(self._live([self.keys.connections(user), self.keys.channel(user)], [data])
+                                        for user in user_ids))
+        return sum(int(count) for count in counts)
+
     async def replay(self, user_id: UUID, since_epoch: str, since_seq: int, limit: int,
                      since_message_id: str | None = None) -> list:
-        return await self._replay([self.keys.meta(user_id), self.keys.log(user_id)],
+        return await self._replay([self.keys.meta(user_id), self.keys.log(user_id), self.keys.latest(user_id)],
                                   [new_epoch(), since_epoch, since_seq, now_ms(), self._max_age_ms, limit,
                                    since_message_id or ""])
 
     async def history_after(self, user_id: UUID, epoch: str, seq: int, limit: int,
-                            message_id: str | None) -> list | None:
-        # The script answers nil (None here) when the position cannot be continued.
-        return await self._history_after([self.keys.meta(user_id), self.keys.log(user_id)],
-                                         [epoch, seq, limit, message_id or "", new_epoch()])
+                            message_id: str | None, conflate_through: int = 0) -> Page | None:
+        """The page after `seq` (entries up to `conflate_through` conflated), or None when the
+        position cannot be continued."""
+        answer = await self._history_after(
+            [self.keys.meta(user_id), self.keys.log(user_id), self.keys.latest(user_id)],
+            [epoch, seq, limit, message_id or "", new_epoch(), conflate_through])
+        if answer is None:
+            return None
+        raw, read, last = answer
+        return Page(entries_of(raw), max(seq, int(last)), int(read) < limit)
 
     async def advance(self, user_id: UUID, field: str, seq: int) -> int:
         return int(await self._advance([self.keys.meta(user_id)], [seq, field]))

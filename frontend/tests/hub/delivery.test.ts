@@ -12,7 +12,7 @@ import type { ClientOptions, ConnectionState, TokenSource } from "../../src/opti
 import type { ReadState } from "../../src/readState.js";
 import type { MessageOf, ServerMessageType } from "../../src/types.js";
 import { Hub, NOTIFYHUB, freePort, hubAvailable, mintToken } from "../support/hub.js";
-import { notification } from "../support/messages.js";
+import { notification, ocrProgress } from "../support/messages.js";
 import { REDIS_URL, deletePrefix, redisAnswers, redisRequired, uniquePrefix } from "../support/redis.js";
 
 if (!hubAvailable) {
@@ -192,6 +192,63 @@ describe.skipIf(!hubAvailable)("delivery against a real notifyhub", () => {
     await reaches(later.client, "open");
     expect(later.client.readState).toMatchObject({ lastSeq: 2, readSeq: 2, unread: 0 });
   }, 30_000);
+});
+
+describe.skipIf(!hubAvailable)("conflated history against a real notifyhub", () => {
+  let hub: Hub;
+
+  beforeAll(async () => {
+    hub = new Hub(await freePort(), { NOTIFYHUB_REPLAY_PAGE_MESSAGES: "16" });
+    await hub.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    await hub?.stop();
+  }, 20_000);
+
+  it("resumes across conflated progress without reporting a gap, and acknowledges the whole stream", async () => {
+    // A tab back after 300 progress updates for 3 books shows each book's current progress, logs
+    // no loss, and its acknowledgement covers the superseded updates too.
+    const user = randomUUID();
+    const token = await mintToken(user);
+    const warn = vi.fn();
+    const tab = open(hub.wsUrl, token, { logger: { debug: () => {}, warn, error: console.error } });
+    const progress: MessageOf<"ocr_progress">[] = [];
+    tab.client.subscribe("ocr_progress", (_payload, message) => progress.push(message));
+    await reaches(tab.client, "open");
+    await publishTo(hub, [user], 1);
+    await handled(tab, 1);
+    tab.client.disconnect();
+
+    const books = [randomUUID(), randomUUID(), randomUUID()];
+    const latest = new Map<string, string>();
+    let head = 1;
+    for (let step = 1; step <= 100; step += 1) {
+      for (const book_id of books) {
+        const payload = { ...ocrProgress, book_id, total_pages: 100, processed_pages: step, progress: step };
+        latest.set(book_id, (await hub.publish({ user_ids: [user], message: { type: "ocr_progress", payload } })).id);
+        head += 1;
+      }
+      if (step % 25 === 0) {
+        await publishTo(hub, [user], 1);
+        head += 1;
+      }
+    }
+
+    tab.client.connect(token);
+    await readStateReaches(tab.client, (state) => state.ackedSeq === head);
+    expect(tab.established.at(-1)?.payload).toMatchObject({ recovered: true, last_seq: head });
+    expect(progress.map((message) => message.id)).toEqual([...latest.values()]);
+    expect(progress.map((message) => message.payload.processed_pages)).toEqual([100, 100, 100]);
+    expect(tab.seqs).toEqual([1, 77, 153, 229, 305]); // every notification, once, in order
+    const seqs = [...progress.map((message) => message.seq ?? 0), ...tab.seqs].sort((a, b) => a - b);
+    expect(seqs.at(-1)).toBe(head);
+    expect(warn).not.toHaveBeenCalled();
+
+    const phone = open(hub.wsUrl, token); // a new device: everything was acknowledged
+    await reaches(phone.client, "open");
+    expect(phone.established[0]?.payload).toMatchObject({ last_seq: head, acked_seq: head });
+  }, 60_000);
 });
 
 describe.skipIf(!redisReachable)("resuming across hubs over Redis", () => {

@@ -12,7 +12,7 @@ from types import MappingProxyType
 SUBPROTOCOL = "notifyhub.v1"
 """The WebSocket subprotocol the hub speaks: `notifyhub.v` and the major protocol version."""
 
-PROTOCOL_VERSION = "1.1.0"
+PROTOCOL_VERSION = "1.2.0"
 """The protocol version these models describe (major.minor.patch)."""
 
 BEARER_SUBPROTOCOL_PREFIX = "bearer."

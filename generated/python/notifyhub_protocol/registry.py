@@ -38,25 +38,56 @@ from .models import (
 
 
 @dataclass(frozen=True, slots=True)
+class Fallback:
+    """After `after_seconds` without an acknowledgement from any device of the user, the message also
+    goes out through `channels` (`push`, `webhook`)."""
+
+    after_seconds: int
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    """How the hub delivers a type, as its schema's `x-delivery` states (docs/delivery.md).
+
+    `durable`: a seq, kept in history, replayed. `live`: only to the connections open at the time.
+    `conflate_by`: a payload field; a replay skips a message when a later one of its type has the
+    same value there."""
+
+    mode: Literal["durable", "live"] = "durable"
+    conflate_by: str | None = None
+    fallback: Fallback | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.mode == "live"
+
+
+DURABLE = DeliveryPolicy()
+"""The policy of a type whose schema states none."""
+
+
+@dataclass(frozen=True, slots=True)
 class MessageType:
-    """A server message type: its wire name and the models that describe it."""
+    """A server message type: its wire name, the models that describe it, and how it is delivered."""
 
     name: str
     message_model: type[BaseModel]
     payload_model: type[BaseModel]
     sent_by_services: bool
+    delivery: DeliveryPolicy = DURABLE
 
 
 SERVER_MESSAGE_TYPES: dict[str, MessageType] = {
-    "book_ready": MessageType("book_ready", BookReadyMessage, BookReadyPayload, True),
-    "connection_established": MessageType("connection_established", ConnectionEstablishedMessage, ConnectionEstablishedPayload, False),
-    "error": MessageType("error", ErrorMessage, ErrorPayload, False),
-    "learning_update": MessageType("learning_update", LearningUpdateMessage, LearningUpdatePayload, True),
-    "notification": MessageType("notification", NotificationMessage, NotificationPayload, True),
-    "ocr_progress": MessageType("ocr_progress", OcrProgressMessage, OcrProgressPayload, True),
-    "pong": MessageType("pong", PongMessage, PongPayload, False),
-    "read_receipt": MessageType("read_receipt", ReadReceiptMessage, ReadReceiptPayload, False),
-    "review_reminder": MessageType("review_reminder", ReviewReminderMessage, ReviewReminderPayload, True),
+    "book_ready": MessageType("book_ready", BookReadyMessage, BookReadyPayload, True, DeliveryPolicy("durable", fallback=Fallback(300, ("push", "webhook")))),
+    "connection_established": MessageType("connection_established", ConnectionEstablishedMessage, ConnectionEstablishedPayload, False, DURABLE),
+    "error": MessageType("error", ErrorMessage, ErrorPayload, False, DURABLE),
+    "learning_update": MessageType("learning_update", LearningUpdateMessage, LearningUpdatePayload, True, DURABLE),
+    "notification": MessageType("notification", NotificationMessage, NotificationPayload, True, DURABLE),
+    "ocr_progress": MessageType("ocr_progress", OcrProgressMessage, OcrProgressPayload, True, DeliveryPolicy("durable", conflate_by="book_id")),
+    "pong": MessageType("pong", PongMessage, PongPayload, False, DURABLE),
+    "read_receipt": MessageType("read_receipt", ReadReceiptMessage, ReadReceiptPayload, False, DURABLE),
+    "review_reminder": MessageType("review_reminder", ReviewReminderMessage, ReviewReminderPayload, True, DeliveryPolicy("durable", fallback=Fallback(300, ("push", "webhook")))),
 }
 """Every type the hub sends, by its `type` string."""
 
