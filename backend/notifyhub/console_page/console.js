@@ -132,7 +132,7 @@ async function loadCloseNames() {
 
 // Charts: plain SVG with a time axis and a value axis
 
-const WIDTH = 440, HEIGHT = 170, LEFT = 44, RIGHT = 8, TOP = 8, BOTTOM = 22;
+const WIDTH = 440, HEIGHT = 170, LEFT = 58, RIGHT = 8, TOP = 8, BOTTOM = 22;
 
 function niceMax(value) {
   if (!(value > 0)) return 1;
@@ -152,7 +152,7 @@ function timeLabel(t) {
 }
 
 function chart(container, times, lines, unit) {
-  const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: WIDTH, height: HEIGHT, role: "img" });
+  const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: "100%", role: "img" });
   const top = niceMax(Math.max(0, ...lines.flatMap((line) => line.values.filter((v) => v !== null))));
   const [t0, t1] = times.length > 1 ? [times[0], times[times.length - 1]] : [(times[0] ?? Date.now() / 1000) - 60, times[0] ?? Date.now() / 1000];
   const x = (t) => LEFT + ((t - t0) / (t1 - t0)) * (WIDTH - LEFT - RIGHT);
@@ -283,13 +283,16 @@ function field(name, schema, required) {
     input.type = schema.type === "boolean" ? "checkbox" : "text";
   }
   input.name = name;
+  input.setAttribute("aria-label", name);
+  input.setAttribute("aria-required", String(required));
   input.dataset.pointer = pointer;
   input.dataset.kind = schema.type ?? "string";
   if (schema.format) input.placeholder = schema.format;
   label.append(`${name}${required ? " *" : ""} `, input);
   label.title = schema.description ?? "";
-  const error = Object.assign(document.createElement("span"), { className: "field-error" });
+  const error = Object.assign(document.createElement("span"), { className: "field-error", id: `error-${name}` });
   error.dataset.errorFor = pointer;
+  input.setAttribute("aria-describedby", error.id);
   label.append(error);
   return label;
 }
