@@ -152,7 +152,8 @@ function timeLabel(t) {
 }
 
 function chart(container, times, lines, unit) {
-  const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: "100%", role: "img" });
+  const caption = container.parentElement?.querySelector("figcaption")?.textContent ?? "";
+  const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: "100%", role: "img", "aria-label": caption });
   const top = niceMax(Math.max(0, ...lines.flatMap((line) => line.values.filter((v) => v !== null))));
   const [t0, t1] = times.length > 1 ? [times[0], times[times.length - 1]] : [(times[0] ?? Date.now() / 1000) - 60, times[0] ?? Date.now() / 1000];
   const x = (t) => LEFT + ((t - t0) / (t1 - t0)) * (WIDTH - LEFT - RIGHT);

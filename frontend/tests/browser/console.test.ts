@@ -98,7 +98,7 @@ describe.skipIf(missing.length > 0)("the operations console in Chromium", () => 
     await page.getByRole("table", { name: "connections" }).getByText(tab.connectionId).waitFor({ timeout: 5000 });
 
     // The form is built from the OpenAPI document; the service API's 422 lands next to the field.
-    await page.getByLabel("type").selectOption("notification");
+    await page.getByLabel("type", { exact: true }).selectOption("notification");
     await page.getByLabel("message", { exact: true }).fill("Your review session is ready");
     await page.getByRole("button", { name: "Send" }).click();
     const titleError = page.locator('[data-error-for="/message/payload/title"]');
