@@ -7,7 +7,6 @@ here, from the hub, its backend (every hub on Redis) and the `Sampler`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from typing import Any
 from uuid import UUID
@@ -38,10 +37,10 @@ class Console:
         self._task = asyncio.create_task(self.sampler.run(), name="notifyhub-console-sampler")
 
     async def stop(self) -> None:
+        """Stop sampling; whatever the sampler raised is dropped with it (it only feeds charts)."""
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.gather(self._task, return_exceptions=True)
 
     async def _share(self, sample: Sample) -> None:
         keep = self.sampler.samples.maxlen
