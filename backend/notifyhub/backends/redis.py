@@ -52,10 +52,12 @@ logger = logging.getLogger(__name__)
 
 RECONNECT_BACKOFF_CAP = 2.0
 HUB_EXPIRY_CHECKS = 3
+"""A hub that has not refreshed its registration for this many health checks is gone."""
+
 REVOKE_HEADER = b"revoke - -"
 """The header of a control message on a user's channel: the hubs holding the user's connections
-close them with CONNECTION_REVOKED. Epochs never contain "revoke" alone, so it is not a message."""
-"""A hub that has not refreshed its registration for this many health checks is gone."""
+close them with CONNECTION_REVOKED. A message's header starts with its epoch (12 characters), so
+this one is never taken for a message by a hub that knows it."""
 
 
 RETRY_BACKOFF_BASE = 0.05
