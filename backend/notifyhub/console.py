@@ -18,6 +18,10 @@ FALLBACKS_CONFIGURED = False
 """No fallback channel (Web Push, webhooks) is sent through yet: the panel says so, at zero."""
 
 
+CANCEL_RETRY_SECONDS = 0.1
+"""How long `stop` waits for the sampler to end before cancelling it again."""
+
+
 class Console:
     """What the console reads and does, for one hub. `start` and `stop` run the sampler."""
 
@@ -37,10 +41,15 @@ class Console:
         self._task = asyncio.create_task(self.sampler.run(), name="notifyhub-console-sampler")
 
     async def stop(self) -> None:
-        """Stop sampling; whatever the sampler raised is dropped with it (it only feeds charts)."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        """Stop sampling, within the shutdown timeout; whatever the sampler raised is dropped with
+        it (it only feeds charts). A cancellation lost inside a Redis call (Python 3.11's
+        `wait_for` can drop one) is repeated until the sampler ends."""
+        task, deadline = self._task, asyncio.get_running_loop().time() + self.hub.settings.shutdown_timeout_seconds
+        while task is not None and not task.done() and asyncio.get_running_loop().time() < deadline:
+            task.cancel()
+            await asyncio.wait([task], timeout=CANCEL_RETRY_SECONDS)
+        if task is not None and task.done() and not task.cancelled():
+            task.exception()  # retrieved, so that it is not reported as never retrieved
 
     async def _share(self, sample: Sample) -> None:
         keep = self.sampler.samples.maxlen
