@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from .admission import Admission
 from .auth import TokenVerifier
 from .backends import create_backend
+from .console import Console
 from .hub import Hub
 from .log_redaction import install_redaction
 from .openapi import install_openapi
 from .readiness import Readiness
-from .routes import demo, docs, operations, services, websocket
+from .routes import console, demo, docs, operations, services, websocket
 from .service_api import ServiceApi
 from .settings import Settings
 
@@ -30,13 +31,14 @@ class HubParts:
     admission: Admission
     service_api: ServiceApi
     readiness: Readiness
+    console: Console
 
     @classmethod
     def assemble(cls, settings: Settings) -> HubParts:
         hub = Hub(settings, create_backend(settings))
         verifier = TokenVerifier(settings)
         return cls(settings, hub, verifier, Admission(hub, verifier), ServiceApi(hub),
-                   Readiness(hub, settings.readiness_timeout_seconds))
+                   Readiness(hub, settings.readiness_timeout_seconds), Console(hub))
 
 
 def create_app(settings: Settings | None = None, parts: HubParts | None = None) -> FastAPI:
@@ -48,9 +50,11 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await parts.hub.start()
+        parts.console.start()
         try:
             yield
         finally:
+            await parts.console.stop()
             await parts.hub.shutdown()
 
     # /docs is served from a package (routes/docs.py), not FastAPI's CDN pages; no /redoc.
@@ -63,9 +67,11 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
     app.state.verifier = parts.verifier
     app.state.service_api = parts.service_api
     app.state.readiness = parts.readiness
+    app.state.console = parts.console
     for module in (websocket, services, operations):
         app.include_router(module.router)
     docs.mount(app)
+    console.mount(app)  # /console/ and /api/v1/console/, behind a key (routes/operations.py)
     demo.mount(app, settings.demo_dir)  # /demo/, when the built demo page is there
     app.add_middleware(operations.OperationsGate, settings=settings)
     return app

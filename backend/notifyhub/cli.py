@@ -59,6 +59,8 @@ notifyhub development mode (do not use these credentials in production)
   token:       {token}
   service key: {key}
 {demo}
+Open the operations console with the service key: {base}/console/
+
 Open {base}/docs and paste this into its browser console (a page of the hub itself:
 from about:blank or another site, browsers may block a connection to a local address):
   const ws = new WebSocket("{ws}", ["notifyhub.v1", "bearer.{token}"]);

@@ -199,6 +199,7 @@ class Hub:
     # What connections tell the hub (ConnectionOwner)
 
     def connection_closing(self, connection: Connection) -> None:
+        self.metrics.connection_closed(connection.close_code)
         self.forget(connection)
 
     def connection_cut_off(self, connection: Connection, code: CloseCode) -> None:
@@ -358,6 +359,20 @@ class Hub:
 
     async def presence(self, user_id: UUID) -> int:
         return await self.backend.presence(user_id)
+
+    def revoke_user(self, user_id: UUID, reason: str) -> int:
+        """Close the user's connections on this hub with CONNECTION_REVOKED, each after what is
+        queued to it; return how many. Called by the backend for `disconnect_user`."""
+        connections = list(self._by_user.get(user_id, {}).values())
+        for connection in connections:
+            connection.close(CloseCode.CONNECTION_REVOKED, reason)
+        return len(connections)
+
+    async def disconnect_user(self, user_id: UUID, reason: str = "revoked by an operator") -> int:
+        """Close every connection of the user on every hub with CONNECTION_REVOKED (4501: the
+        client does not reconnect by itself); return how many the user held. Raises
+        BackendUnavailableError."""
+        return await self.backend.revoke(user_id, reason)
 
     def close_idle(self, now: float, idle_timeout: float) -> int:
         """Close every connection silent for longer than idle_timeout; return how many."""

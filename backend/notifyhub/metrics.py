@@ -62,6 +62,8 @@ class HubMetrics:
         """Frames from clients over their rate, dropped (a flood: counted without a lock)."""
         self._latency_counts = [0] * (len(SEND_LATENCY_BUCKETS) + 1)  # the last one is +Inf
         self._latency_sum = 0.0
+        self.closes_by_code: dict[str, int] = {}
+        """Connections the hub closed, by close code (the console's "closes by code")."""
         self.registry.register(_SendPathCollector(self))
         self.connections = Gauge("notifyhub_connections", "Open WebSocket connections",
                                  registry=self.registry)
@@ -86,6 +88,21 @@ class HubMetrics:
         self._latency_counts[bisect_left(SEND_LATENCY_BUCKETS, seconds)] += 1
         self._latency_sum += seconds
 
+    def connection_closed(self, code: int) -> None:
+        """Count one connection the hub closed with code."""
+        key = str(code)
+        self.closes_by_code[key] = self.closes_by_code.get(key, 0) + 1
+
+    @property
+    def sent_by_type(self) -> dict[str, int]:
+        """Messages accepted for delivery so far, by type."""
+        return self._sent_by_type
+
+    @property
+    def latency_counts(self) -> list[int]:
+        """Messages so far per bucket of SEND_LATENCY_BUCKETS (the last one is +Inf)."""
+        return self._latency_counts
+
     def send_path_metrics(self) -> Iterator[Metric]:
         """`notifyhub_messages_sent`, `notifyhub_frames_delivered` and `notifyhub_send_latency_seconds`
         as prometheus_client's Counter and Histogram would expose them."""
@@ -97,6 +114,11 @@ class HubMetrics:
         yield CounterMetricFamily("notifyhub_frames_delivered",
                                   "Frames queued to connections (one message to n connections is n)",
                                   value=self.frames_delivered.value)
+        closes = CounterMetricFamily("notifyhub_connections_closed", "Connections the hub closed, by close code",
+                                     labels=["code"])
+        for code, count in list(self.closes_by_code.items()):
+            closes.add_metric([code], count)
+        yield closes
         yield CounterMetricFamily("notifyhub_client_frames_dropped",
                                   "Frames from clients over their rate limit, dropped unanswered",
                                   value=self.client_frames_dropped.value)

@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     # makes the probe fail with a reason instead of timing out.
     readiness_timeout_seconds: float = Field(0.5, gt=0)
 
+    # The operations console (/console/): its charts sample the hub's counters every
+    # `console_sample_seconds` and show the last `console_window_seconds`; a user's lookup shows
+    # the last `console_stream_messages` messages of the user's stream.
+    console_sample_seconds: float = Field(5.0, ge=0.1)
+    console_window_seconds: float = Field(1800.0, gt=0)
+    console_stream_messages: int = Field(20, ge=1, le=1000)
+
     # Service API.
     max_publish_bytes: int = Field(1024 * 1024, ge=1024)
     max_recipients_per_request: int = Field(1000, ge=1)
@@ -148,6 +155,8 @@ class Settings(BaseSettings):
         if self.redis_wait_replicas and self.redis_wait_timeout_seconds >= self.redis_command_timeout_seconds:
             raise ValueError("redis_wait_timeout_seconds must be below the Redis command timeout "
                              "(redis_timeout_seconds, else the health check, at least 1 s), which bounds the wait")
+        if self.console_window_seconds < self.console_sample_seconds:
+            raise ValueError("console_window_seconds must be at least console_sample_seconds")
         if self.redis_cluster and urlsplit(self.redis_url).path.strip("/") not in ("", "0"):
             raise ValueError("a Redis Cluster has database 0 only: redis_url must name no other database")
         return self

@@ -75,6 +75,10 @@ def _check_json_example(document: Any) -> None:
         PublishRequest.model_validate(document)
     elif "error" in document:
         assert RefusalReason(document["error"]) and isinstance(document["detail"], str)
+    elif "this_hub" in document:  # the operations console's hubs
+        assert {"hub_id", "connections", "users", "seen"} == set(document["hubs"][0])
+    elif document.keys() == {"user_id", "connections"}:  # the console's disconnect
+        assert isinstance(document["connections"], int)
     elif "connections" in document:
         PublishResult.model_validate(document)
     elif DELIVERY_KEY in document:  # a schema's delivery policy, shown as its schema states it

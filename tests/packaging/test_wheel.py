@@ -153,3 +153,15 @@ async def test_the_installed_hub_serves_its_protocol_description(server_venv: Pa
     served = answer.json()
     assert served["servers"]["notifyhub"]["host"] == f"127.0.0.1:{hub.port}"
     assert {**served, "servers": expected["servers"]} == expected
+
+
+async def test_the_installed_hub_serves_the_operations_console(server_venv: Path) -> None:
+    """/console/ is served from the installed package's files, as they are in the checkout."""
+    page = PROJECT_ROOT / "backend" / "notifyhub" / "console_page"
+    async with serve_subprocess("--dev", command=server_venv / "bin" / "notifyhub",
+                                environment=dev_environment()) as hub:
+        async with httpx.AsyncClient(base_url=hub.base_url) as http:
+            served = {name: await http.get(f"/console/{name}") for name in ("", "console.js", "console.css")}
+    assert served[""].text == (page / "index.html").read_text()
+    assert served["console.js"].text == (page / "console.js").read_text()
+    assert served["console.css"].status_code == 200

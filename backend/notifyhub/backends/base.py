@@ -154,6 +154,28 @@ def conflated_away(seq: int, key: str | None, latest: int | None, conflate_throu
     return key is not None and latest is not None and latest > seq and seq <= conflate_through
 
 
+@dataclass(frozen=True, slots=True)
+class HubSummary:
+    """One running hub, as the operations console lists it."""
+
+    hub_id: str
+    connections: int
+    users: int
+    seen: float
+    """When the hub last reported (Unix seconds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    """A user as the operations console shows it, read without changing anything: where the
+    user's connections are (connection id -> hub id), the stream's state (None for a user who
+    never got a message), and its last messages, oldest first."""
+
+    connections: dict[str, str]
+    state: StreamState | None
+    entries: list[tuple[int, bytes]]
+
+
 def new_epoch() -> str:
     """A fresh random epoch: it says nothing about other streams or how many there are."""
     return secrets.token_urlsafe(9)
@@ -204,6 +226,10 @@ class Deliveries(Protocol):
     def resynchronise(self, user_ids: Iterable[UUID] | None = None) -> None:
         """Live messages may have been missed: every connection (of these users, when given)
         catches up from history."""
+
+    def revoke_user(self, user_id: UUID, reason: str) -> int:
+        """Close the user's local connections with CONNECTION_REVOKED (4501), after what is
+        queued to them; return how many."""
 
 
 class Backend(ABC):
@@ -309,3 +335,32 @@ class Backend(ABC):
     @abstractmethod
     async def cluster_stats(self) -> dict[str, int]:
         """`connected_users`, `total_connections` and `hubs` across every hub."""
+
+    # What the operations console reads and does (read-only but for `revoke`).
+
+    hub_id: str
+    """This hub's id among the hubs sharing the backend."""
+
+    @abstractmethod
+    async def hub_summaries(self) -> list[HubSummary]:
+        """Every live hub sharing this backend, this one included."""
+
+    @abstractmethod
+    async def user_view(self, user_id: UUID, limit: int) -> UserView:
+        """The user's connections on every hub, stream state and last `limit` messages; creates
+        nothing for an unknown user."""
+
+    @abstractmethod
+    async def revoke(self, user_id: UUID, reason: str) -> int:
+        """Have every hub holding a connection of the user close it with CONNECTION_REVOKED, after
+        the messages published before; return the connections the user held (on all hubs)."""
+
+    @abstractmethod
+    async def share_sample(self, sample: bytes, keep: int, ttl_seconds: float) -> None:
+        """Show this hub's latest console sample (JSON) to the other hubs, which see its last
+        `keep` samples; they are dropped `ttl_seconds` after the last one if the hub stops."""
+
+    @abstractmethod
+    async def shared_samples(self) -> dict[str, list[bytes]] | None:
+        """The samples every live hub shared, by hub id; None when this hub is the only one
+        (its own series is all there is)."""

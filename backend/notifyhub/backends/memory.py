@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 from collections import deque
 from itertools import islice
 from dataclasses import dataclass, field
@@ -14,12 +15,14 @@ from ..settings import Settings
 from .base import (
     Backend,
     Deliveries,
+    HubSummary,
     IdempotencyKeyReusedError,
     Page,
     PublishToken,
     Replay,
     Since,
     StreamState,
+    UserView,
     conflated_away,
     message_id_of,
     new_epoch,
@@ -74,6 +77,7 @@ class MemoryBackend(Backend):
     waits = False
 
     def __init__(self, settings: Settings) -> None:
+        self.hub_id = uuid.uuid4().hex
         self._claims: dict[str, tuple[str, float]] = {}
         self._max_messages = settings.history_max_messages
         self._max_age = settings.history_max_age_seconds
@@ -224,3 +228,25 @@ class MemoryBackend(Backend):
         online = [log for log in self._logs.values() if log.connections]
         return {"connected_users": len(online),
                 "total_connections": sum(len(log.connections) for log in online), "hubs": 1}
+
+    async def hub_summaries(self) -> list[HubSummary]:
+        stats = await self.cluster_stats()
+        return [HubSummary(self.hub_id, stats["total_connections"], stats["connected_users"], time.time())]
+
+    async def user_view(self, user_id: UUID, limit: int) -> UserView:
+        log = self._logs.get(user_id)
+        if log is None:
+            return UserView({}, None, [])
+        entries = [(seq, frame) for seq, frame, _ in list(log.entries)[-limit:]]
+        return UserView({str(c): self.hub_id for c in log.connections}, self._state(log), entries)
+
+    async def revoke(self, user_id: UUID, reason: str) -> int:
+        connections = await self.presence(user_id)
+        self._deliveries.revoke_user(user_id, reason)
+        return connections
+
+    async def share_sample(self, sample: bytes, keep: int, ttl_seconds: float) -> None:
+        """Nothing to share: this is the only hub."""
+
+    async def shared_samples(self) -> dict[str, list[bytes]] | None:
+        return None

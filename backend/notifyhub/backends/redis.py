@@ -35,11 +35,13 @@ from .base import (
     Backend,
     BackendUnavailableError,
     Deliveries,
+    HubSummary,
     Page,
     PublishToken,
     Replay,
     Since,
     StreamState,
+    UserView,
     resume_start,
 )
 from .positions import StreamPositions
@@ -52,6 +54,11 @@ logger = logging.getLogger(__name__)
 RECONNECT_BACKOFF_CAP = 2.0
 HUB_EXPIRY_CHECKS = 3
 """A hub that has not refreshed its registration for this many health checks is gone."""
+
+REVOKE_HEADER = b"revoke - -"
+"""The header of a control message on a user's channel: the hubs holding the user's connections
+close them with CONNECTION_REVOKED. A message's header starts with its epoch (12 characters), so
+this one is never taken for a message by a hub that knows it."""
 
 
 RETRY_BACKOFF_BASE = 0.05
@@ -277,6 +284,49 @@ class RedisBackend(Backend):
         return {"connected_users": len(users), "total_connections": sum(h["connections"] for h in hubs.values()),
                 "hubs": len(hubs)}
 
+    # The operations console
+
+    async def hub_summaries(self) -> list[HubSummary]:
+        async with unavailable_on_error("hubs"):
+            hubs = self._live_hubs(await self._redis.hgetall(self._keys.hubs))
+            hubs[self.hub_id] = {"connections": sum(self._local.values()), "seen": time.time()}
+            users = await self._together([("SCARD", self._keys.hub_users(hub)) for hub in hubs])
+        return [HubSummary(hub, entry["connections"], int(count), entry["seen"])
+                for (hub, entry), count in zip(hubs.items(), users)]
+
+    async def user_view(self, user_id: UUID, limit: int) -> UserView:
+        async with unavailable_on_error("user"):
+            connections, meta, newest = await self._together([
+                ("HGETALL", self._keys.connections(user_id)),
+                ("HMGET", self._keys.meta(user_id), "epoch", "seq", "acked", "read"),
+                ("XREVRANGE", self._keys.log(user_id), "+", "-", "COUNT", limit)])
+        epoch, last, acked, read = meta
+        state = None if epoch is None else StreamState(_text(epoch), int(last or 0), int(acked or 0),
+                                                       int(read or 0))
+        entries = [(int(entry_id.split(b"-", 1)[0]), fields[b"f"]) for entry_id, fields in reversed(newest)]
+        return UserView({_text(c): _text(hub) for c, hub in connections.items()}, state, entries)
+
+    async def revoke(self, user_id: UUID, reason: str) -> int:
+        """A control message on the user's channel, which exactly the hubs holding the user's
+        connections listen to, in order with the user's messages."""
+        publish = self._redis.spublish if self._shards is not None else self._redis.publish
+        async with unavailable_on_error("revoke"):
+            connections = await self._redis.hlen(self._keys.connections(user_id))
+            await publish(self._keys.channel(user_id), REVOKE_HEADER + b"\n" + reason.encode())
+        return int(connections)
+
+    async def share_sample(self, sample: bytes, keep: int, ttl_seconds: float) -> None:
+        key = self._keys.hub_samples(self.hub_id)
+        async with unavailable_on_error("share sample"):
+            await self._together([("RPUSH", key, sample), ("LTRIM", key, -keep, -1),
+                                  ("PEXPIRE", key, int(ttl_seconds * 1000))])
+
+    async def shared_samples(self) -> dict[str, list[bytes]] | None:
+        async with unavailable_on_error("samples"):
+            hubs = list(self._live_hubs(await self._redis.hgetall(self._keys.hubs)))
+            lists = await self._together([("LRANGE", self._keys.hub_samples(hub), 0, -1) for hub in hubs])
+        return dict(zip(hubs, lists))
+
     async def _hub_users(self, hubs: list[str]) -> set[bytes]:
         """Every user connected to one of these hubs. Each hub's set is read on its own (no
         SUNION): on a cluster, the sets live in different slots."""
@@ -374,6 +424,9 @@ class RedisBackend(Backend):
         else:
             user_id = self._keys.user_of_channel(channel)
             header, _, frame = data.partition(b"\n")
+            if header == REVOKE_HEADER:
+                self._deliveries.revoke_user(user_id, frame.decode(errors="replace"))
+                return
             epoch, seq, exclude = header.decode().split(" ")
             if seq != "-":
                 self._positions.saw(user_id, epoch, int(seq))
@@ -417,6 +470,7 @@ class RedisBackend(Backend):
             if stale:
                 await self._redis.hdel(key, *stale)
         await self._redis.delete(self._keys.hub_users(hub_id))
+        await self._redis.delete(self._keys.hub_samples(hub_id))
         await self._redis.hdel(self._keys.hubs, hub_id)
 
 

@@ -240,6 +240,10 @@ class RedisKeys:
     def hub_users(self, hub_id: str) -> str:
         return f"{self.prefix}:hub:{hub_id}:users"
 
+    def hub_samples(self, hub_id: str) -> str:
+        """The hub's last console samples (a list of JSON documents, oldest first)."""
+        return f"{self.prefix}:hub:{hub_id}:samples"
+
     def user_of_channel(self, channel: str) -> UUID | None:
         """The user a live channel belongs to, or None for any other channel."""
         head, _, rest = channel.partition(":{")

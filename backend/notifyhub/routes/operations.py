@@ -7,6 +7,10 @@ The operations endpoints reveal who is online and how much traffic flows. With
 port answers 404 for them; otherwise they require `Authorization: Bearer <key>` with one of
 `NOTIFYHUB_OPERATIONS_KEYS` or the service keys, unless `NOTIFYHUB_OPERATIONS_PUBLIC` is true.
 The probes (`/healthz`, `/readyz`) answer on both listeners, to anyone.
+
+The operations console (`/console/`, routes/console.py) is served where the operations endpoints
+are; its own endpoints (`/api/v1/console/`) need a key on every listener, even when
+`NOTIFYHUB_OPERATIONS_PUBLIC` is true, since they can disconnect users. Its page holds no data.
 """
 
 from __future__ import annotations
@@ -70,8 +74,15 @@ PROBE_PATHS = ("/healthz", "/readyz")
 """Paths answered on every listener, with no key: what load balancers and orchestrators probe."""
 
 
+CONSOLE_API_PREFIX = "/api/v1/console/"
+"""The console's endpoints: they need a key on every listener, even with operations public."""
+
 def is_operations_path(path: str) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) for p in OPERATIONS_PATHS)
+
+
+def is_console_path(path: str) -> bool:
+    return path.startswith(CONSOLE_API_PREFIX) or path == "/console" or path.startswith("/console/")
 
 
 def _bearer(headers: list[tuple[bytes, bytes]]) -> bytes:
@@ -104,13 +115,22 @@ class OperationsGate:
         await self.app(scope, receive, send)
 
     def _refusal(self, scope) -> Answer | None:
-        operations = is_operations_path(scope["path"])
+        path = scope["path"]
+        console_api = path.startswith(CONSOLE_API_PREFIX)
+        operations = is_operations_path(path) or is_console_path(path)
         if self._port is not None:
             on_operations_port = (scope.get("server") or ("", None))[1] == self._port
-            served = operations or scope["path"] in PROBE_PATHS if on_operations_port else not operations
-            return None if served else Answer(404, {"detail": "Not Found"})
-        if not operations or self._public:
+            served = operations or path in PROBE_PATHS if on_operations_port else not operations
+            if not served:
+                return Answer(404, {"detail": "Not Found"})
+            return self._key_refusal(scope) if console_api else None
+        if console_api:
+            return self._key_refusal(scope)
+        if not operations or self._public or is_console_path(path):
             return None
+        return self._key_refusal(scope)
+
+    def _key_refusal(self, scope) -> Answer | None:
         presented = _bearer(scope["headers"])
         if presented and any(hmac.compare_digest(presented, key) for key in self._keys):
             return None

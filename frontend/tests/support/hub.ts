@@ -14,7 +14,7 @@ export const NOTIFYHUB = join(repository, ".venv", "bin", "notifyhub");
 export const hubAvailable = existsSync(NOTIFYHUB);
 
 const SECRET = "frontend-tests-secret-0123456789abcdef";
-const SERVICE_KEY = "frontend-tests-service-key";
+export const SERVICE_KEY = "frontend-tests-service-key";
 const ENV = {
   ...process.env,
   NOTIFYHUB_JWT_SECRET: SECRET,
