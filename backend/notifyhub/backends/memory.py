@@ -237,7 +237,7 @@ class MemoryBackend(Backend):
         log = self._logs.get(user_id)
         if log is None:
             return UserView({}, None, [])
-        entries = [(seq, frame) for seq, frame, _ in list(log.entries)[-limit:]]
+        entries = [(seq, frame) for seq, frame, *_ in list(log.entries)[-limit:]]
         return UserView({str(c): self.hub_id for c in log.connections}, self._state(log), entries)
 
     async def revoke(self, user_id: UUID, reason: str) -> int:
