@@ -163,9 +163,13 @@ function chart(container, times, lines, unit) {
     svg.append(el("line", { class: "grid", x1: LEFT, x2: WIDTH - RIGHT, y1: y(value), y2: y(value) }));
     svg.append(el("text", { x: LEFT - 4, y: y(value) + 3, "text-anchor": "end" }, `${+value.toPrecision(3)}${unit}`));
   }
+  let previous = "";
   for (let i = 0; i <= 3; i++) {
     const t = t0 + ((t1 - t0) * i) / 3;
-    svg.append(el("text", { x: x(t), y: HEIGHT - 6, "text-anchor": ["start", "middle", "middle", "end"][i] }, timeLabel(t)));
+    const label = timeLabel(t);
+    if (label === previous) continue; // a window of a few seconds: one label per second
+    previous = label;
+    svg.append(el("text", { x: x(t), y: HEIGHT - 6, "text-anchor": ["start", "middle", "middle", "end"][i] }, label));
   }
   svg.append(el("line", { class: "axis", x1: LEFT, x2: LEFT, y1: TOP, y2: HEIGHT - BOTTOM }));
   svg.append(el("line", { class: "axis", x1: LEFT, x2: WIDTH - RIGHT, y1: HEIGHT - BOTTOM, y2: HEIGHT - BOTTOM }));
