@@ -28,6 +28,7 @@ from redis.exceptions import (
 )
 
 from .base import BackendUnavailableError, OutcomeUnknownError
+from .redis_races import as_connection_error
 from .replication import Replication
 
 NOT_RUN = (MovedError, AskError, TryAgainError, ClusterDownError, MasterDownError, MaxConnectionsError,
@@ -117,7 +118,10 @@ async def _run_on(node: ClusterNode, work: OwnerCalls, indexes: list[int], load:
     commands += [PipelineCommand(len(commands), "EVALSHA", work.sha, *work.calls[index]) for index in indexes]
     if replication.replicas:
         commands.append(PipelineCommand(len(commands), *replication.wait_command()))
-    await node.execute_pipeline(commands)
+    try:
+        await node.execute_pipeline(commands)
+    except (AttributeError, RuntimeError) as exc:
+        raise as_connection_error(exc) or exc
     results = [command.result for command in commands]
     waited = results.pop() if replication.replicas else None
     return (results[1:] if load else results), waited

@@ -45,6 +45,7 @@ from .base import (
     resume_start,
 )
 from .positions import StreamPositions
+from .redis_races import as_connection_error
 from .redis_shards import ShardedSubscriptions
 from .redis_streams import RedisKeys, RedisStreams, entries_of
 from .replication import Replication
@@ -111,6 +112,10 @@ async def unavailable_on_error(action: str) -> AsyncIterator[None]:
         yield
     except (RedisError, OSError) as exc:
         raise BackendUnavailableError(f"{action}: {exc}") from exc
+    except (AttributeError, RuntimeError) as exc:
+        if (connection_error := as_connection_error(exc)) is None:
+            raise
+        raise BackendUnavailableError(f"{action}: {connection_error}") from exc
 
 
 class RedisBackend(Backend):
