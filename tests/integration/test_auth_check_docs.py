@@ -11,16 +11,13 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
 from notifyhub.admission import SUPPORTED_SUBPROTOCOLS
 from notifyhub.app import create_app
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from tests.support.hubs import JWT_SECRET, hub_settings, serve_in_process
+from tests.support.openapi import documented_refusals, response_validator
 
 AUTH_CHECK = "/api/v1/ws/auth-check"
-DOCUMENT_URI = "urn:notifyhub:openapi"
 AUDIENCE, ISSUER = "hailango", "https://auth.hailango.test"
 
 
@@ -67,18 +64,10 @@ def _settings(**overrides: Any):
     return hub_settings(jwt_audience=AUDIENCE, jwt_issuer=ISSUER, **overrides)
 
 
-def _validator(document: dict[str, Any], status: int) -> Draft202012Validator:
-    registry = Registry().with_resource(DOCUMENT_URI, Resource.from_contents(document, DRAFT202012))
-    pointer = f"#/paths/{AUTH_CHECK.replace('/', '~1')}/get/responses/{status}/content/application~1json/schema"
-    return Draft202012Validator({"$ref": DOCUMENT_URI + pointer}, registry=registry, format_checker=FormatChecker())
-
-
 def test_every_documented_refusal_has_a_case() -> None:
     """The document lists exactly the refusals tried here, each under its status."""
     operation = create_app(_settings()).openapi()["paths"][AUTH_CHECK]["get"]
-    documented = {(int(status), reason) for status, response in operation["responses"].items()
-                  for part in response.get("content", {}).get("application/json", {}).get("schema", {}).get("allOf", [])[1:]
-                  for reason in part["properties"]["error"]["enum"]}
+    documented = documented_refusals(operation)
     tried = {(case.status, case.reason) for case in CASES.values() if case.reason}
     assert documented == tried
 
@@ -98,6 +87,6 @@ async def test_auth_check_answers_as_documented(name: str) -> None:
         return
     body = response.json()
     assert body["error"] == case.reason
-    assert not [error.message for error in _validator(document, case.status).iter_errors(body)], body
+    assert not [error.message for error in response_validator(document, AUTH_CHECK, "get", case.status).iter_errors(body)], body
     if case.reason == "unsupported_subprotocol":
         assert body["supported"] == list(SUPPORTED_SUBPROTOCOLS)
