@@ -15,7 +15,7 @@ from .console import Console
 from .cors import BrowserRoutesCors
 from .fallback.push import PushChannel
 from .fallback.push_api import PUSH_PREFIX, PushApi
-from .fallback.push_store import create_push_store
+from .fallback.push_store import PushStore, create_push_store
 from .hub import Hub
 from .log_redaction import install_redaction
 from .openapi import install_openapi
@@ -37,6 +37,7 @@ class HubParts:
     readiness: Readiness
     console: Console
     push_api: PushApi
+    push_store: PushStore
     push_channel: PushChannel | None
     """The fallback channel `push` (None when push is off), for the fallback scheduler."""
 
@@ -48,7 +49,7 @@ class HubParts:
         push_channel = PushChannel.configured(settings, push_store, hub.metrics)
         return cls(settings, hub, verifier, Admission(hub, verifier), ServiceApi(hub),
                    Readiness(hub, settings.readiness_timeout_seconds), Console(hub),
-                   PushApi(settings, verifier, push_store, push_channel), push_channel)
+                   PushApi(settings, verifier, push_store, push_channel), push_store, push_channel)
 
 
 def create_app(settings: Settings | None = None, parts: HubParts | None = None) -> FastAPI:
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
     app.state.readiness = parts.readiness
     app.state.console = parts.console
     app.state.push_api = parts.push_api
+    app.state.push_store = parts.push_store
     app.state.push_channel = parts.push_channel
     for module in (websocket, services, operations, push):
         app.include_router(module.router)

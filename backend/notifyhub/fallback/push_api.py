@@ -52,13 +52,16 @@ class PushApi:
 
     def refuse_head(self, headers, declared_length: int | None) -> UUID | Answer:
         """The user the request is made for, or its refusal: 404 when push is off, 401 for a
-        missing or refused token (`Authorization: Bearer <jwt>` only), 413 for a declared size
-        over the limit."""
+        missing or refused token (`Authorization: Bearer <jwt>` only; 400 `ambiguous_token` for
+        several), 413 for a declared size over the limit."""
         if self._channel is None:
             return not_configured()
         try:
             identity = self._verifier.verify(extract_token(headers, {}, []))
         except AuthenticationError as exc:
+            if exc.reason == RefusalReason.MISSING_TOKEN:  # auth's detail names the WebSocket's places too
+                exc = AuthenticationError(RefusalReason.MISSING_TOKEN, "send the user's JWT as "
+                                          "'Authorization: Bearer <jwt>'")
             return Answer.refusing(exc, {"WWW-Authenticate": "Bearer"})
         if declared_length is not None and declared_length > self.max_body_bytes:
             return too_large(self.max_body_bytes)

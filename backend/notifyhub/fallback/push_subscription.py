@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from ..errors import InvalidMessageError
-from ..frames import ROOT, pointer_errors
+from ..frames import pointer_errors
 
 P256DH_BYTES = 65
 """An uncompressed P-256 point: 0x04, then x and y of 32 bytes each (RFC 8291 section 3.1)."""
@@ -172,7 +172,7 @@ def parse_subscription(body: bytes, allow_insecure: bool, now: float | None = No
     try:
         request = PushSubscriptionRequest.model_validate_json(body, strict=True, context={ALLOW_INSECURE: allow_insecure})
     except ValidationError as exc:
-        raise InvalidMessageError(pointer_errors(exc, ROOT)) from exc
+        raise InvalidMessageError(pointer_errors(exc, None)) from exc
     subscription = PushSubscription(request.endpoint, request.keys.p256dh, request.keys.auth, request.expirationTime)
     if subscription.expired(now):
         raise InvalidMessageError([{"pointer": "/expirationTime", "type": "expired",
@@ -185,4 +185,4 @@ def parse_unsubscribe(body: bytes) -> str:
     try:
         return PushUnsubscribeRequest.model_validate_json(body, strict=True).endpoint
     except ValidationError as exc:
-        raise InvalidMessageError(pointer_errors(exc, ROOT)) from exc
+        raise InvalidMessageError(pointer_errors(exc, None)) from exc

@@ -53,10 +53,12 @@ def check_vapid(key_text: str, subject: str) -> None:
 
 
 def generate_vapid_key() -> tuple[str, str]:
-    """A new key pair: (the private key as PEM, the public key as base64url)."""
+    """A new key pair: (the raw private key, the public key), both base64url: one line each, as an
+    environment variable holds them best."""
     vapid = Vapid()
     vapid.generate_keys()
-    return vapid.private_pem().decode("ascii"), public_key_text(vapid)
+    raw = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
+    return b64url(raw), public_key_text(vapid)
 
 
 def public_key_text(vapid: Vapid) -> str:

@@ -31,13 +31,14 @@ TOKEN_REFUSALS = (
 
 ORIGIN_REFUSAL = (RefusalReason.ORIGIN_NOT_ALLOWED,)
 
-SUBSCRIBE_REFUSALS = (*TOKEN_REFUSALS, *ORIGIN_REFUSAL, RefusalReason.PUSH_NOT_CONFIGURED,
+SUBSCRIBE_REFUSALS = (*TOKEN_REFUSALS, RefusalReason.AMBIGUOUS_TOKEN, *ORIGIN_REFUSAL, RefusalReason.PUSH_NOT_CONFIGURED,
                       RefusalReason.TOO_MANY_PUSH_SUBSCRIPTIONS, RefusalReason.BODY_TOO_LARGE,
                       RefusalReason.INVALID_MESSAGE, RefusalReason.BACKEND_UNAVAILABLE)
 UNSUBSCRIBE_REFUSALS = tuple(reason for reason in SUBSCRIBE_REFUSALS
                              if reason is not RefusalReason.TOO_MANY_PUSH_SUBSCRIPTIONS)
 
 DESCRIPTIONS = {
+    400: "Several `Authorization: Bearer` headers: the hub will not choose one",
     401: "Missing or refused user token (`Authorization: Bearer <jwt>`)",
     403: "A browser origin not in NOTIFYHUB_ALLOWED_ORIGINS",
     404: "Web Push is off: the hub has no NOTIFYHUB_VAPID_PRIVATE_KEY",
