@@ -51,6 +51,13 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def browser_keys() -> dict[str, str]:
+    """`keys` of a browser's subscription: a fresh P-256 public key and authentication secret."""
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}
+
+
 @dataclass(frozen=True)
 class Reply:
     """One programmed answer: a status, its headers, and how long to wait before giving it."""
