@@ -32,7 +32,8 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 from uvicorn._types import ASGIReceiveEvent
-from uvicorn.protocols.utils import ClientDisconnected
+from uvicorn.logging import TRACE_LOG_LEVEL
+from uvicorn.protocols.utils import ClientDisconnected, is_ssl
 from uvicorn.protocols.websockets.websockets_sansio_impl import STATUS_PHRASES, WebSocketsSansIOProtocol
 from websockets.datastructures import Headers
 from websockets.exceptions import InvalidHeaderValue, InvalidState
@@ -147,13 +148,18 @@ class _OpenCloseAtDebug(logging.LoggerAdapter):
         self.debug(msg, *args, **kwargs)
 
 
+_WEBSOCKETS_LOGGER = _OpenCloseAtDebug(logging.getLogger("uvicorn.error"), {})
+"""One adapter for every connection: uvicorn gives each the same logger, and an adapter of its
+own cost each connection two objects for as long as it lived."""
+
+
 class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's `websockets-sansio` protocol, with hand-over, activity, batched writes and
     forced close."""
 
     def __init__(self, *args, gate: UpgradeGate | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.conn.logger = _OpenCloseAtDebug(self.conn.logger, {})
+        self.conn.logger = _WEBSOCKETS_LOGGER
         self.gate = gate
         self.last_received = self.loop.time()
         self.flow_listener: FlowListener | None = None
@@ -184,10 +190,22 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
             if self.transport.is_closing():
                 return
 
+    def connection_upgraded(self, transport: asyncio.Transport, server: tuple[str, int | None] | None,
+                            client: tuple[str, int] | None) -> None:
+        """`connection_made` for a socket the HTTP protocol held, with the addresses it already
+        read: asking the socket again cost two system calls and four objects per handshake."""
+        self.connections.add(self)
+        self.transport = transport
+        self.server, self.client = server, client
+        self.scheme = "wss" if is_ssl(transport) else "ws"
+        if self.logger.level <= TRACE_LOG_LEVEL:
+            self.logger.log(TRACE_LOG_LEVEL, "%sWebSocket connection made", "%s:%d - " % client if client else "")
+
     def upgrade_parsed(self, request: Request) -> None:
         """Serve the handshake of a request the HTTP protocol already parsed: websockets' parser
         moves on to frames, as it does after parsing a request itself, and the request is handled
-        as the event it would have produced. Call right after `connection_made`."""
+        as the event it would have produced. Call right after `connection_made` or
+        `connection_upgraded`."""
         conn = self.conn
         conn.parser = WebSocketsProtocol.parse(conn)
         next(conn.parser)
