@@ -31,7 +31,7 @@ from typing import Protocol
 from notifyhub_protocol import CloseCode
 
 from .auth import Identity
-from .expiry import Expiries, Expiry
+from .deadlines import Deadline, Deadlines
 from .wire import OutgoingFrame
 
 
@@ -149,7 +149,7 @@ class Connection:
                  "conflate_through", "last_payload")
 
     def __init__(self, identity: Identity, socket: Socket, limits: ConnectionLimits, flush_round: FlushRound,
-                 expiries: Expiries, owner: ConnectionOwner) -> None:
+                 expiries: Deadlines, owner: ConnectionOwner) -> None:
         self.id = uuid.uuid4()
         self.identity = identity
         self._socket = socket
@@ -163,7 +163,7 @@ class Connection:
         self._flush_pending = False
         self._started = False
         self._write_deadline: asyncio.TimerHandle | None = None
-        self._expiry: Expiry | None = None
+        self._expiry: Deadline | None = None
         self._tokens = float(limits.frame_burst)
         self._tokens_at = time.monotonic()
         self.close_code: int | None = None

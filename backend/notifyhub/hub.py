@@ -23,7 +23,7 @@ from .backends.base import Backend, BackendUnavailableError, PublishToken, Repla
 from .connection import Connection, ConnectionLimits, FlushRound, Socket
 from .delivery_policy import Policies, conflation_key, policy_of, schema_policies
 from .errors import ConnectionLimitError
-from .expiry import Expiries
+from .deadlines import Deadlines
 from .metrics import HubMetrics
 from .messages import encode, encode_checked
 from .settings import Settings
@@ -61,7 +61,7 @@ class Hub:
         self._tasks: set[asyncio.Task] = set()
         self._all_removed: asyncio.Event | None = None
         self._flush_round: FlushRound | None = None
-        self._expiries: Expiries | None = None
+        self._expiries: Deadlines | None = None
         self._sweeper: asyncio.Task | None = None
         self._stopping: asyncio.Future | None = None
         self._draining = False
@@ -76,7 +76,7 @@ class Hub:
     async def start(self) -> None:
         """Start the backend and the idle sweep. Call once, on the loop that will serve."""
         self._flush_round = FlushRound()
-        self._expiries = Expiries()
+        self._expiries = Deadlines()
         await self.backend.start(self)
         self._sweeper = asyncio.create_task(self._sweep_idle(), name="notifyhub-idle-sweep")
 

@@ -14,7 +14,9 @@ Further additions, each because ASGI cannot express it:
 - closing a connection whose peer stopped reading, which an awaited ASGI close never finishes;
 - no reading while the peer does not read: pongs and close frames cannot pile up in memory, so
   everything the hub writes stays within the connection's send budget and the write timeout;
-- pausing a flooding client's socket (`pause_reading_for`).
+- pausing a flooding client's socket (`pause_reading_for`);
+- less memory per connection: every attribute in a slot, and keep-alive pings on the server's
+  shared `pings` deadlines (`notifyhub.deadlines`) instead of a timer each.
 
 It implements `notifyhub.connection.Socket`. The FastAPI route finds it in
 `scope["extensions"][SOCKET_EXTENSION]`.
@@ -41,6 +43,7 @@ from websockets.http11 import Request, Response
 from websockets.protocol import Protocol as WebSocketsProtocol
 
 from ..connection import SOCKET_EXTENSION, FlowListener, FrameListener
+from ..deadlines import Deadlines
 from ..wire import OutgoingFrame, close_reason
 from .eager import run_eagerly
 
@@ -170,13 +173,14 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         "pending_ping_payload", "ping_sent_at", "last_ping_rtt", "frames", "curr_msg_data_type", "scope",
         "request", "response",
         # this class
-        "gate", "last_received", "flow_listener", "listener", "_writes_paused", "_throttle", "_unparsed",
+        "gate", "pings", "last_received", "flow_listener", "listener", "_writes_paused", "_throttle", "_unparsed",
     )
 
-    def __init__(self, *args, gate: UpgradeGate | None = None, **kwargs) -> None:
+    def __init__(self, *args, gate: UpgradeGate | None = None, pings: Deadlines | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.conn.logger = _WEBSOCKETS_LOGGER
         self.gate = gate
+        self.pings = pings
         self.last_received = self.loop.time()
         self.flow_listener: FlowListener | None = None
         self.listener: FrameListener | None = None
@@ -306,6 +310,14 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
                 self.transport.close()
             if isinstance(exc, asyncio.CancelledError):
                 raise
+
+    def schedule_ping(self) -> None:
+        """uvicorn's, on the server's shared `pings` deadlines rather than a timer of its own."""
+        if self.pings is None:
+            super().schedule_ping()
+            return
+        delay = max(0.0, self.ping_interval - self.last_ping_rtt)
+        self.ping_timer = self.pings.call_at(self.loop.time() + delay, self.send_keepalive_ping)
 
     def pause_writing(self) -> None:
         super().pause_writing()

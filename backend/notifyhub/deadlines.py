@@ -1,11 +1,11 @@
-"""Closing connections when their tokens expire, with one timer for all of them.
+"""Many deadlines on one timer: token expiries and keep-alive pings, one of each per connection.
 
-A timer per connection (uvloop's handle, its context, its arguments) cost about 0.7 KB for as
-long as the connection lived, more than a tenth of an idle connection. `Expiries` keeps the
-deadlines in a heap and arms one timer, for the earliest. A connection that goes before its
-token leaves its entry behind, emptied so that the connection itself is freed; the heap is
-rebuilt once such entries outnumber the live ones, so it never holds more than twice as many
-entries as there are connections.
+A timer per connection (uvloop's handle, its context, its arguments) cost about 0.5-0.7 KB for
+as long as the connection lived, more than a tenth of an idle connection, and a connection had
+two. `Deadlines` keeps them in a heap and arms one timer, for the earliest. A deadline cancelled
+before it fires leaves its entry behind, emptied so that whatever its callback held is freed; the
+heap is rebuilt once such entries outnumber the live ones, so it never holds more than twice as
+many entries as there are deadlines.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from typing import Any
 _AT, _ORDER, _CALLBACK = 0, 1, 2
 
 
-class Expiry:
-    """A deadline registered with `Expiries`; `cancel` it when the connection goes."""
+class Deadline:
+    """A deadline registered with `Deadlines`; `cancel` it when it is no longer wanted."""
 
     __slots__ = ("_entry", "_owner")
 
-    def __init__(self, entry: list[Any], owner: Expiries) -> None:
+    def __init__(self, entry: list[Any], owner: Deadlines) -> None:
         self._entry = entry
         self._owner = owner
 
@@ -35,15 +35,16 @@ class Expiry:
             self._owner._cancelled()
 
 
-class Expiries:
+class Deadlines:
     """Calls each registered callback at its loop time, in deadline order (registration order
-    among equal deadlines), from one timer. Callbacks run on the loop and must not raise.
-    Not thread-safe; call on the loop."""
+    among equal deadlines), from one timer. A callback that raises is reported to the loop's
+    exception handler, as a timer's would be, and the others still run. Not thread-safe; use on
+    one loop (taken when the first deadline is registered)."""
 
     __slots__ = ("_loop", "_heap", "_order", "_timer", "_dead")
 
     def __init__(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._heap: list[list[Any]] = []
         self._order = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
@@ -53,13 +54,15 @@ class Expiries:
         """Entries held, cancelled ones not yet dropped included."""
         return len(self._heap)
 
-    def call_at(self, when: float, callback: Callable[[], None]) -> Expiry:
-        """Call callback at loop time `when` (at once, on the next round, if it has passed)."""
+    def call_at(self, when: float, callback: Callable[[], None]) -> Deadline:
+        """Call callback at loop time `when` (on the next round if that has passed)."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
         entry = [when, next(self._order), callback]
         heapq.heappush(self._heap, entry)
         if self._timer is None or when < self._timer.when():
             self._arm()
-        return Expiry(entry, self)
+        return Deadline(entry, self)
 
     def close(self) -> None:
         """Drop every deadline and the timer."""
@@ -92,5 +95,9 @@ class Expiries:
                 self._dead -= 1
                 continue
             entry[_CALLBACK] = None
-            callback()
+            try:
+                callback()
+            except Exception as exc:
+                self._loop.call_exception_handler({"message": "Exception in a deadline's callback",
+                                                   "exception": exc})
         self._arm()
