@@ -142,8 +142,8 @@ class FlushRound:
 class Connection:
     """A WebSocket connection the hub delivers to. Methods are not thread-safe; call on the loop."""
 
-    __slots__ = ("id", "identity", "_socket", "_limits", "_loop", "_owner", "_queue",
-                 "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiries", "_expiry",
+    __slots__ = ("id", "identity", "_socket", "_limits", "_loop", "_owner", "_queue", "_queued_bytes",
+                 "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiries", "_expiry",
                  "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_held_bytes",
                  "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete", "_through",
                  "conflate_through", "last_payload")

@@ -21,9 +21,9 @@ from pydantic import BaseModel
 from .auth import Identity
 from .backends.base import Backend, BackendUnavailableError, PublishToken, Replay, Since, message_id_of
 from .connection import Connection, ConnectionLimits, FlushRound, Socket
+from .deadlines import Deadlines
 from .delivery_policy import Policies, conflation_key, policy_of, schema_policies
 from .errors import ConnectionLimitError
-from .deadlines import Deadlines
 from .metrics import HubMetrics
 from .messages import encode, encode_checked
 from .settings import Settings
