@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import jwt
+from jwt.algorithms import Algorithm
 from notifyhub_protocol import BEARER_SUBPROTOCOL_PREFIX, RefusalReason
 
 from .errors import AmbiguousTokenError, AuthenticationError
@@ -75,6 +76,58 @@ def _query_tokens(query: Mapping[str, str]) -> list[str]:
     return [value for value in _all_values(query, "token") if value]
 
 
+class _KeyPreparedOnce(Algorithm):
+    """One of PyJWT's algorithms, whose check of the hub's key runs once instead of per token.
+
+    PyJWT prepares the key on every decode; for HMAC that means trying to read the secret as a
+    DER key, a certificate and JSON (to refuse asymmetric keys and JWKs), about 9% of a
+    handshake's CPU. The key never changes, so its first preparation is kept; a key the
+    algorithm refuses is refused again on every token, as before.
+    """
+
+    def __init__(self, algorithm: Algorithm, key: str) -> None:
+        self._algorithm = algorithm
+        self._key = key
+        self._prepared: Any = None
+
+    def prepare_key(self, key: Any) -> Any:
+        if key is not self._key:
+            return self._algorithm.prepare_key(key)
+        if self._prepared is None:
+            self._prepared = self._algorithm.prepare_key(key)
+        return self._prepared
+
+    def check_key_length(self, key: Any) -> str | None:
+        return self._algorithm.check_key_length(key)
+
+    def sign(self, msg: bytes, key: Any) -> bytes:
+        return self._algorithm.sign(msg, key)
+
+    def verify(self, msg: bytes, key: Any, sig: bytes) -> bool:
+        return self._algorithm.verify(msg, key, sig)
+
+    def to_jwk(self, key_obj: Any, as_dict: bool = False) -> Any:
+        return self._algorithm.to_jwk(key_obj, as_dict)
+
+    def from_jwk(self, jwk: str | dict[str, Any]) -> Any:
+        return self._algorithm.from_jwk(jwk)
+
+
+def _decoder(key: str, algorithms: list[str]) -> jwt.PyJWT:
+    """A PyJWT of the verifier's own whose allowed algorithms prepare key once (`_KeyPreparedOnce`).
+    Algorithms PyJWT does not know are left alone: a token naming one is refused as before."""
+    decoder = jwt.PyJWT()
+    signatures = decoder._jws  # PyJWT has no public way to give its decoder other algorithms
+    for name in algorithms:
+        try:
+            algorithm = signatures.get_algorithm_by_name(name)
+        except NotImplementedError:
+            continue
+        signatures.unregister_algorithm(name)
+        signatures.register_algorithm(name, _KeyPreparedOnce(algorithm, key))
+    return decoder
+
+
 class TokenVerifier:
     """Verifies client JWTs against the configured key, algorithms and claims."""
 
@@ -84,6 +137,7 @@ class TokenVerifier:
         self._audience = settings.jwt_audience
         self._issuer = settings.jwt_issuer
         self._leeway = settings.jwt_leeway_seconds
+        self._jwt = _decoder(self._key, self._algorithms)
 
     def verify(self, token: str) -> Identity:
         """Return the token's identity.
@@ -110,7 +164,7 @@ class TokenVerifier:
         """Check signature, algorithm, required claims, audience and issuer; times are checked by
         the caller, because PyJWT lets strings and out-of-range numbers through."""
         try:
-            return jwt.decode(
+            return self._jwt.decode(
                 token.encode(), self._key, algorithms=self._algorithms, audience=self._audience, issuer=self._issuer,
                 options={"require": list(REQUIRED_CLAIMS), "verify_aud": self._audience is not None,
                          "verify_exp": False, "verify_nbf": False, "verify_iat": False},

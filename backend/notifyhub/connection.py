@@ -31,6 +31,7 @@ from typing import Protocol
 from notifyhub_protocol import CloseCode
 
 from .auth import Identity
+from .deadlines import Deadline, Deadlines
 from .wire import OutgoingFrame
 
 
@@ -141,14 +142,14 @@ class FlushRound:
 class Connection:
     """A WebSocket connection the hub delivers to. Methods are not thread-safe; call on the loop."""
 
-    __slots__ = ("id", "identity", "_socket", "_limits", "_loop", "_owner", "_queue",
-                 "_queued_bytes", "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiry",
+    __slots__ = ("id", "identity", "_socket", "_limits", "_loop", "_owner", "_queue", "_queued_bytes",
+                 "_flush_round", "_flush_pending", "_started", "_write_deadline", "_expiries", "_expiry",
                  "_tokens", "_tokens_at", "close_code", "epoch", "last_seq", "_held", "_held_bytes",
                  "_held_dropped", "_backlog", "_backlog_next", "_head_seq", "_replay_complete", "_through",
                  "conflate_through", "last_payload")
 
-    def __init__(self, identity: Identity, socket: Socket,
-                 limits: ConnectionLimits, flush_round: FlushRound, owner: ConnectionOwner) -> None:
+    def __init__(self, identity: Identity, socket: Socket, limits: ConnectionLimits, flush_round: FlushRound,
+                 expiries: Deadlines, owner: ConnectionOwner) -> None:
         self.id = uuid.uuid4()
         self.identity = identity
         self._socket = socket
@@ -158,10 +159,11 @@ class Connection:
         self._queue: list[OutgoingFrame] = []
         self._queued_bytes = 0
         self._flush_round = flush_round
+        self._expiries = expiries
         self._flush_pending = False
         self._started = False
         self._write_deadline: asyncio.TimerHandle | None = None
-        self._expiry: asyncio.TimerHandle | None = None
+        self._expiry: Deadline | None = None
         self._tokens = float(limits.frame_burst)
         self._tokens_at = time.monotonic()
         self.close_code: int | None = None
@@ -290,9 +292,12 @@ class Connection:
         self._started = True
         self._socket.flow_listener = self
         delay = (self.identity.expires_at - datetime.now(UTC)).total_seconds()
-        self._expiry = self._loop.call_later(max(delay, 0), self.close, CloseCode.TOKEN_EXPIRED,
-                                             "token expired")
+        self._expiry = self._expiries.call_at(self._loop.time() + max(delay, 0), self._token_expired)
         self.flush()
+
+    def _token_expired(self) -> None:
+        self._expiry = None
+        self.close(CloseCode.TOKEN_EXPIRED, "token expired")
 
     def flush(self) -> None:
         """Write everything queued, if the socket takes writes; else wait for `writing_resumed`."""

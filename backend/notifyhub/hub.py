@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from .auth import Identity
 from .backends.base import Backend, BackendUnavailableError, PublishToken, Replay, Since, message_id_of
 from .connection import Connection, ConnectionLimits, FlushRound, Socket
+from .deadlines import Deadlines
 from .delivery_policy import Policies, conflation_key, policy_of, schema_policies
 from .errors import ConnectionLimitError
 from .metrics import HubMetrics
@@ -60,6 +61,7 @@ class Hub:
         self._tasks: set[asyncio.Task] = set()
         self._all_removed: asyncio.Event | None = None
         self._flush_round: FlushRound | None = None
+        self._expiries: Deadlines | None = None
         self._sweeper: asyncio.Task | None = None
         self._stopping: asyncio.Future | None = None
         self._draining = False
@@ -74,6 +76,7 @@ class Hub:
     async def start(self) -> None:
         """Start the backend and the idle sweep. Call once, on the loop that will serve."""
         self._flush_round = FlushRound()
+        self._expiries = Deadlines()
         await self.backend.start(self)
         self._sweeper = asyncio.create_task(self._sweep_idle(), name="notifyhub-idle-sweep")
 
@@ -103,6 +106,8 @@ class Hub:
             self._sweeper.cancel()
             await asyncio.gather(self._sweeper, return_exceptions=True)
         await self._close_all(code, reason, timeout)
+        if self._expiries is not None:
+            self._expiries.close()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout)
         for task in list(self._tasks):
@@ -140,7 +145,7 @@ class Hub:
         if len(connections) >= self.settings.max_connections_per_user:
             raise ConnectionLimitError("too_many_connections",
                                        f"at most {self.settings.max_connections_per_user} connections per user")
-        connection = Connection(identity, socket, self._limits, self._flush_round, self)
+        connection = Connection(identity, socket, self._limits, self._flush_round, self._expiries, self)
         self._by_user.setdefault(identity.user_id, {})[connection.id] = connection
         self._connection_count += 1
         return connection

@@ -86,6 +86,32 @@ def test_algorithm_comes_from_settings_not_from_the_token() -> None:
     assert caught.value.reason == "disallowed_algorithm"
 
 
+def test_one_verifier_keeps_judging_each_token_by_its_own_signature() -> None:
+    """A verifier that has accepted a token (its key prepared once) still refuses a token signed
+    with another key, and accepts the next good one."""
+    verifier = TokenVerifier(settings())
+    verifier.verify(signed())
+    forged = jwt.encode({"user_id": str(uuid.uuid4()), "email": "a@b.example", "exp": int(time.time()) + 60},
+                        "another-secret-" * 4, algorithm="HS256")
+    with pytest.raises(AuthenticationError) as caught:
+        verifier.verify(forged)
+    assert caught.value.reason == "invalid_signature"
+    verifier.verify(signed())
+
+
+def test_a_public_key_as_the_secret_refuses_every_token() -> None:
+    """A PEM key configured as the HMAC secret (algorithm confusion) is refused on every token,
+    not only the first one the verifier sees."""
+    pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n"
+    verifier = TokenVerifier(Settings(jwt_secret=pem))
+    token = jwt.encode({"user_id": str(uuid.uuid4()), "email": "a@b.example", "exp": int(time.time()) + 60},
+                       "x" * 32, algorithm="HS256")
+    for _ in range(2):
+        with pytest.raises(AuthenticationError) as caught:
+            verifier.verify(token)
+        assert caught.value.reason == "malformed_token"
+
+
 def test_service_keys_are_compared_exactly() -> None:
     """Any configured key is accepted; prefixes, other schemes and blanks are not."""
     verify_service_key(settings(), "Bearer key-two")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from notifyhub.auth import Identity
 from notifyhub.connection import Connection, ConnectionLimits, FlushRound
+from notifyhub.deadlines import Deadlines
 from notifyhub.wire import OutgoingFrame
 
 QUEUE_BYTES = 1000
@@ -58,7 +59,7 @@ async def open_connection() -> tuple[Connection, SlowSocket, Owner]:
     limits = ConnectionLimits(send_queue_max_bytes=QUEUE_BYTES, write_timeout_seconds=60,
                               frames_per_second=10, frame_burst=10)
     identity = Identity(uuid.uuid4(), "a@example.com", datetime.now(UTC) + timedelta(hours=1))
-    connection = Connection(identity, socket, limits, FlushRound(), owner)
+    connection = Connection(identity, socket, limits, FlushRound(), Deadlines(), owner)
     return connection, socket, owner
 
 

@@ -178,7 +178,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
             super().handle_websocket_upgrade()
             return
         self.connections.discard(self)
-        protocol.connection_made(self.transport)
+        protocol.connection_upgraded(self.transport, self.server, self.client)
         protocol.upgrade_parsed(request)
         self.transport.set_protocol(protocol)
 

@@ -13,6 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from ..app import HubParts, create_app
+from ..deadlines import Deadlines
 from ..hub import Hub
 from ..log_redaction import RedactTokens
 from ..settings import Settings
@@ -135,7 +136,7 @@ def build_server(settings: Settings, log_level: str = "info", access_log: bool =
         app,
         host=settings.host,
         port=settings.port,
-        ws=functools.partial(NotifyhubWebSocketProtocol, gate=parts.admission),
+        ws=functools.partial(NotifyhubWebSocketProtocol, gate=parts.admission, pings=Deadlines()),
         ws_max_size=settings.max_message_bytes,
         ws_ping_interval=settings.ping_interval_seconds,
         ws_ping_timeout=None,  # the hub's idle sweep owns the rule (Hub._sweep_idle)
