@@ -12,8 +12,10 @@ from .admission import Admission
 from .auth import TokenVerifier
 from .backends import create_backend
 from .console import Console
+from .fallback.channels import build_channels
 from .hub import Hub
 from .log_redaction import install_redaction
+from .metrics import HubMetrics
 from .openapi import install_openapi
 from .readiness import Readiness
 from .routes import console, demo, docs, operations, services, websocket
@@ -35,7 +37,8 @@ class HubParts:
 
     @classmethod
     def assemble(cls, settings: Settings) -> HubParts:
-        hub = Hub(settings, create_backend(settings))
+        backend, metrics = create_backend(settings), HubMetrics()
+        hub = Hub(settings, backend, metrics, build_channels(settings, backend.schedule, metrics))
         verifier = TokenVerifier(settings)
         return cls(settings, hub, verifier, Admission(hub, verifier), ServiceApi(hub),
                    Readiness(hub, settings.readiness_timeout_seconds), Console(hub))
