@@ -65,9 +65,12 @@ def test_every_link_resolves(page: Path) -> None:
 
 def _check_json_example(document: Any) -> None:
     """Validate a JSON example as what it shows: a frame, a publish request or one of its answers,
-    or a schema's delivery policy."""
+    a schema's delivery policy, or a fallback webhook's body."""
     assert isinstance(document, dict), document
-    if {"type", "id", "timestamp"} <= document.keys():
+    if document.get("type") == "message.fallback":  # a fallback webhook's body
+        assert document.keys() == {"type", "timestamp", "data"} and uuid.UUID(document["data"]["user_id"])
+        validate_server_frame(document["data"]["message"])
+    elif {"type", "id", "timestamp"} <= document.keys():
         validate_server_frame(document)
     elif "requests" in document:
         BatchPublishRequest.model_validate(document)

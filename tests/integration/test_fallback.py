@@ -10,9 +10,12 @@ import uuid
 from typing import Any
 
 import pytest
+from notifyhub.backends.redis import redis_client
+from notifyhub.backends.redis_schedule import FALLBACK_BUCKETS
+from notifyhub.backends.redis_streams import RedisKeys
 
 from tests.conftest import HubFactory
-from tests.support.hubs import RunningHub
+from tests.support.hubs import RunningHub, hub_settings, serve_in_process
 from tests.support.schemas import server_examples
 from tests.support.webhook_receiver import SECRET, WebhookReceiver, webhook_receiver
 
@@ -131,3 +134,24 @@ async def test_types_without_a_fallback_are_never_sent(start_hub: HubFactory, re
     marker_id = await publish_book_ready(hub, user_id)  # published after, due after
     await until_metric(hub, "notifyhub_fallback_deliveries_total", 1, SENT)
     assert receiver.ids() == [f"{marker_id}:{user_id}"]
+
+
+async def test_a_hub_stops_within_its_bound_while_a_webhook_hangs(backend_settings: dict[str, Any],
+                                                                 receiver: WebhookReceiver) -> None:
+    """Stopping a hub whose webhook request hangs takes the shutdown bound, not the webhook's
+    timeout; on Redis the claimed message stays in the schedule (it comes due after its lease)."""
+    receiver.hold_next(1)
+    settings = hub_settings(**{**backend_settings, **webhook_settings(receiver), "webhook_timeout_seconds": 20,
+                               "fallback_lease_seconds": 90, "shutdown_timeout_seconds": 0.5})
+    loop = asyncio.get_running_loop()
+    async with serve_in_process(settings) as hub:
+        await publish_book_ready(hub, uuid.uuid4())
+        await asyncio.to_thread(receiver.wait_for, 1, 15, 1)
+        stopping = loop.time()
+    assert loop.time() - stopping < 5
+    if settings.backend == "redis":
+        client = redis_client(settings)
+        keys = RedisKeys(settings.redis_prefix)
+        due = [await client.zcard(keys.fallback_due(bucket)) for bucket in range(FALLBACK_BUCKETS)]
+        await client.aclose()
+        assert sum(due) == 1

@@ -14,6 +14,7 @@ markers (`first_send`) keep a message from going out twice through one channel.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -29,6 +30,8 @@ from .base import BackendUnavailableError, StreamState, with_seq
 
 if TYPE_CHECKING:  # redis_streams imports this module
     from .redis_streams import Appended, RedisKeys
+
+logger = logging.getLogger(__name__)
 
 FALLBACK_BUCKETS = 8
 """Buckets the schedule is spread over. Not a setting: every hub and Publisher of one prefix
@@ -79,14 +82,20 @@ async def schedule_after_publish(redis: Redis | RedisCluster, keys: RedisKeys, a
                                  body: bytes, due: int) -> None:
     """Schedule what a cluster publish appended (a repeated publish's users are skipped: its
     first attempt scheduled them, or its hub died before it could). One command per bucket.
-    Raises RedisError; the publish itself has happened."""
+
+    Raises nothing: the publish has happened, and a bucket Redis refused now is logged (its
+    users get no fallback for this message) rather than turned into a failed publish."""
     by_bucket: dict[int, list] = defaultdict(list)
     for place in appended:
         if not place.repeated:
             by_bucket[bucket_of(place.user_id)] += [entry_name(place.user_id, place.epoch, place.seq),
                                                     with_seq(body, place.seq)]
     for bucket, pairs in by_bucket.items():
-        await redis.eval(SCHEDULE, 2, keys.fallback_due(bucket), keys.fallback_entries(bucket), due, *pairs)
+        try:
+            await redis.eval(SCHEDULE, 2, keys.fallback_due(bucket), keys.fallback_entries(bucket), due, *pairs)
+        except (RedisError, OSError) as exc:
+            logger.warning("published, but the fallback of %d user(s) could not be scheduled: %s",
+                           len(pairs) // 2, exc)
 
 
 class RedisFallbackSchedule(FallbackSchedule):
