@@ -13,12 +13,16 @@ from .auth import TokenVerifier
 from .backends import create_backend
 from .console import Console
 from .fallback.channels import build_channels
+from .cors import BrowserRoutesCors
+from .fallback.push import PushChannel
+from .fallback.push_api import PUSH_PREFIX, PushApi
+from .fallback.push_store import PushStore, create_push_store
 from .hub import Hub
 from .log_redaction import install_redaction
 from .metrics import HubMetrics
 from .openapi import install_openapi
 from .readiness import Readiness
-from .routes import console, demo, docs, operations, services, websocket
+from .routes import console, demo, docs, operations, push, services, websocket
 from .service_api import ServiceApi
 from .settings import Settings
 
@@ -34,14 +38,22 @@ class HubParts:
     service_api: ServiceApi
     readiness: Readiness
     console: Console
+    push_api: PushApi
+    push_store: PushStore
+    push_channel: PushChannel | None
+    """The fallback channel `push` (None when push is off), for the fallback scheduler."""
 
     @classmethod
     def assemble(cls, settings: Settings) -> HubParts:
         backend, metrics = create_backend(settings), HubMetrics()
-        hub = Hub(settings, backend, metrics, build_channels(settings, backend.schedule, metrics))
+        push_store = create_push_store(backend)
+        channels = build_channels(settings, backend.schedule, push_store, metrics)
+        hub = Hub(settings, backend, metrics, channels)
         verifier = TokenVerifier(settings)
+        push_channel = channels.get("push")
         return cls(settings, hub, verifier, Admission(hub, verifier), ServiceApi(hub),
-                   Readiness(hub, settings.readiness_timeout_seconds), Console(hub))
+                   Readiness(hub, settings.readiness_timeout_seconds), Console(hub),
+                   PushApi(settings, verifier, push_store, push_channel), push_store, push_channel)
 
 
 def create_app(settings: Settings | None = None, parts: HubParts | None = None) -> FastAPI:
@@ -58,7 +70,7 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
             yield
         finally:
             await parts.console.stop()
-            await parts.hub.shutdown()
+            await parts.hub.shutdown()  # closes the fallback channels once their sends ended
 
     # /docs is served from a package (routes/docs.py), not FastAPI's CDN pages; no /redoc.
     app = FastAPI(title="notifyhub", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -71,10 +83,14 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
     app.state.service_api = parts.service_api
     app.state.readiness = parts.readiness
     app.state.console = parts.console
-    for module in (websocket, services, operations):
+    app.state.push_api = parts.push_api
+    app.state.push_store = parts.push_store
+    app.state.push_channel = parts.push_channel
+    for module in (websocket, services, operations, push):
         app.include_router(module.router)
     docs.mount(app)
     console.mount(app)  # /console/ and /api/v1/console/, behind a key (routes/operations.py)
     demo.mount(app, settings.demo_dir)  # /demo/, when the built demo page is there
     app.add_middleware(operations.OperationsGate, settings=settings)
+    app.add_middleware(BrowserRoutesCors, prefix=PUSH_PREFIX, allowed_origins=settings.allowed_origins)
     return app

@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     Lists (`service_keys`, `allowed_origins`, `jwt_algorithms`) are comma-separated there.
     """
 
-    model_config = SettingsConfigDict(env_prefix="NOTIFYHUB_", extra="forbid")
+    # Errors never repeat what was given: a secret (a JWT secret, a VAPID key) would be shown.
+    model_config = SettingsConfigDict(env_prefix="NOTIFYHUB_", extra="forbid", hide_input_in_errors=True)
 
     host: str = "127.0.0.1"
     port: int = 8080
@@ -130,9 +131,9 @@ class Settings(BaseSettings):
     # Every hub looks for due messages this often, takes at most `fallback_batch_size` of them at
     # a time, and holds them for `fallback_lease_seconds`: a hub killed while sending leaves them
     # to come due again for any hub once the lease ends. The lease must outlast a whole send
-    # (every webhook attempt and the waits between them).
+    # (every attempt and every wait of the slowest configured channel).
     fallback_poll_seconds: float = Field(1.0, gt=0)
-    fallback_lease_seconds: float = Field(120.0, gt=0)
+    fallback_lease_seconds: float = Field(180.0, gt=0)
     fallback_batch_size: int = Field(100, ge=1, le=10_000)
     # The webhook channel: one endpoint (operator-configured), signed per Standard Webhooks with a
     # `whsec_` secret. Each attempt waits `webhook_timeout_seconds`; a 429, 5xx, timeout or lost
@@ -143,6 +144,31 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     webhook_attempts: int = Field(5, ge=1, le=20)
     webhook_backoff_cap_seconds: float = Field(10.0, gt=0)
+
+    # Web Push (docs/push.md): off while no VAPID key is set. The key is a PEM or the base64url
+    # raw 32-byte private value (what `notifyhub vapid` prints); the subject, a `mailto:` or
+    # https URL, tells push services whom to contact about this hub's pushes.
+    vapid_private_key: SecretStr = SecretStr("")
+    vapid_subject: str | None = None
+    # How long a push service keeps a push for a device that is offline (RFC 8030 TTL).
+    push_ttl_seconds: int = Field(86400, ge=0, le=28 * 86400)
+    # Each request to a push service, and the retries of one push after a 429, a 5xx or a lost
+    # connection: at most `push_attempts` requests, the waits drawn below a cap that doubles
+    # from `push_backoff_base_seconds` up to `push_backoff_cap_seconds` (a Retry-After is waited
+    # instead), and no retry later than `push_retry_window_seconds` after the first request.
+    push_timeout_seconds: float = Field(10.0, gt=0)
+    push_attempts: int = Field(4, ge=1, le=20)
+    push_backoff_base_seconds: float = Field(0.5, gt=0)
+    push_backoff_cap_seconds: float = Field(30.0, gt=0)
+    push_retry_window_seconds: float = Field(120.0, gt=0)
+    # How long the record that a push went to a subscription is kept: the same message is never
+    # pushed twice to one subscription within it.
+    push_sent_marker_seconds: float = Field(7 * 86400.0, gt=0)
+    max_push_subscriptions_per_user: int = Field(10, ge=1, le=1000)
+    push_max_body_bytes: int = Field(4096, ge=1024, le=65536)
+    # Accept `http` endpoints and hosts that are private, loopback or link-local IP addresses:
+    # for tests against a push service on this machine, never in production.
+    push_allow_insecure_endpoints: bool = False
 
     # The built demo page (frontend/demo/dist), served at /demo/ when set; `serve --dev` sets it.
     demo_dir: Path | None = None
@@ -178,6 +204,28 @@ class Settings(BaseSettings):
         return url
 
     @model_validator(mode="after")
+    def _check_push(self) -> Settings:
+        if not self.vapid_private_key.get_secret_value():
+            return self
+        subject = self.vapid_subject or ""
+        parts = urlsplit(subject)
+        if not (subject.startswith("mailto:") and "@" in subject) and not (parts.scheme == "https" and parts.netloc):
+            raise ValueError("vapid_subject must be a mailto: address or an https:// URL when "
+                             "vapid_private_key is set (RFC 8292 section 2.1)")
+        from .fallback.vapid import InvalidVapidKeyError, check_vapid  # py-vapid: the server extra only
+
+        try:
+            check_vapid(self.vapid_private_key.get_secret_value(), subject)
+        except InvalidVapidKeyError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def push_enabled(self) -> bool:
+        """Whether this hub sends Web Push: it has a VAPID key."""
+        return bool(self.vapid_private_key.get_secret_value())
+
+    @model_validator(mode="after")
     def _check_timing(self) -> Settings:
         if self.idle_timeout_seconds <= self.ping_interval_seconds:
             raise ValueError("idle_timeout_seconds must be greater than ping_interval_seconds")
@@ -191,6 +239,7 @@ class Settings(BaseSettings):
         if self.redis_cluster and urlsplit(self.redis_url).path.strip("/") not in ("", "0"):
             raise ValueError("a Redis Cluster has database 0 only: redis_url must name no other database")
         self._check_webhook()
+        self._check_lease()
         return self
 
     def _check_webhook(self) -> None:
@@ -198,15 +247,28 @@ class Settings(BaseSettings):
             return
         if not self.webhook_secret.get_secret_value().startswith("whsec_"):
             raise ValueError("webhook_secret must be set to a whsec_... secret when webhook_url is set")
-        if self.fallback_lease_seconds <= self.webhook_send_seconds:
-            raise ValueError(f"fallback_lease_seconds must exceed the longest webhook send "
-                             f"({self.webhook_send_seconds:g} s: every attempt and every wait)")
+
+    def _check_lease(self) -> None:
+        if self.fallback_lease_seconds <= self.fallback_send_seconds:
+            raise ValueError(f"fallback_lease_seconds must exceed the longest send of a configured fallback "
+                             f"channel ({self.fallback_send_seconds:g} s: every attempt and every wait)")
 
     @property
     def webhook_send_seconds(self) -> float:
         """The longest one webhook send can take: every attempt's timeout and every wait."""
         return (self.webhook_attempts * self.webhook_timeout_seconds
                 + (self.webhook_attempts - 1) * self.webhook_backoff_cap_seconds)
+
+    @property
+    def push_send_seconds(self) -> float:
+        """The longest one push can take: its last retry starts within the retry window."""
+        return self.push_retry_window_seconds + self.push_timeout_seconds
+
+    @property
+    def fallback_send_seconds(self) -> float:
+        """The longest send of one message through the configured channels (they send at once)."""
+        return max([0.0, *([self.webhook_send_seconds] if self.webhook_url else []),
+                    *([self.push_send_seconds] if self.push_enabled else [])])
 
     @property
     def redis_command_timeout_seconds(self) -> float:

@@ -126,7 +126,7 @@ def test_the_body_carries_the_envelope_byte_for_byte_and_verifies() -> None:
     ({"webhook_url": "http://127.0.0.1:9/h", "webhook_secret": "not-a-whsec"}, "webhook_secret must be set"),
     ({"webhook_url": "ftp://127.0.0.1/h", "webhook_secret": SECRET}, "webhook_url must be an http"),
     ({"webhook_url": "http://127.0.0.1:9/h", "webhook_secret": SECRET, "fallback_lease_seconds": 30},
-     "fallback_lease_seconds must exceed the longest webhook send"),
+     "fallback_lease_seconds must exceed the longest send"),
     ({"fallback_delay_scale": 2}, "fallback_delay_scale"),
 ])
 def test_incoherent_fallback_settings_are_refused(overrides, message: str) -> None:
@@ -220,7 +220,9 @@ async def test_an_entry_whose_send_could_not_start_comes_due_again() -> None:
     assert len(schedule) == 1 and await schedule.claim_due(10, 60) == []
 
 
-def test_the_lease_outlasts_a_whole_webhook_send_by_default() -> None:
-    """Defaults: five attempts of 10 s and four waits of at most 10 s fit in the 120 s lease."""
+def test_the_lease_outlasts_the_slowest_channel_by_default() -> None:
+    """Defaults: a webhook (five attempts of 10 s, four waits of at most 10 s) and a push (its
+    120 s retry window and one 10 s timeout) both fit in the 180 s lease."""
     settings = Settings()
-    assert settings.webhook_send_seconds == 90 < settings.fallback_lease_seconds == 120
+    assert (settings.webhook_send_seconds, settings.push_send_seconds) == (90, 130)
+    assert settings.fallback_lease_seconds == 180

@@ -1,4 +1,4 @@
-"""Which fallback channels a hub sends through, built from its settings: the one place a new
+"""Which fallback channels a hub sends through, built from its settings: the one place a
 channel is wired in."""
 
 from __future__ import annotations
@@ -6,20 +6,22 @@ from __future__ import annotations
 from ..metrics import HubMetrics
 from ..settings import Settings
 from .channel import FallbackChannel
+from .push import PushChannel
+from .push_store import PushStore
 from .schedule import FallbackSchedule
 from .webhook import WebhookChannel
 
 
-def configured_channels(settings: Settings) -> set[str]:
-    """The names of the channels these settings configure (`webhook` when NOTIFYHUB_WEBHOOK_URL
-    is set)."""
-    return {"webhook"} if settings.webhook_url else set()
-
-
-def build_channels(settings: Settings, schedule: FallbackSchedule, metrics: HubMetrics) -> dict[str, FallbackChannel]:
-    """Every configured channel by name; each keeps its sent markers in `schedule`."""
+def build_channels(settings: Settings, schedule: FallbackSchedule, push_store: PushStore,
+                   metrics: HubMetrics) -> dict[str, FallbackChannel]:
+    """Every configured channel by name: `push` when NOTIFYHUB_VAPID_PRIVATE_KEY is set (its
+    sent records in `push_store`), `webhook` when NOTIFYHUB_WEBHOOK_URL is (its markers in
+    `schedule`)."""
     channels: dict[str, FallbackChannel] = {}
-    if "webhook" in configured_channels(settings):
+    push = PushChannel.configured(settings, push_store, metrics)
+    if push is not None:
+        channels[push.name] = push
+    if settings.webhook_url:
         channels["webhook"] = WebhookChannel(
             settings.webhook_url, settings.webhook_secret.get_secret_value(), schedule, metrics,
             timeout=settings.webhook_timeout_seconds, attempts=settings.webhook_attempts,

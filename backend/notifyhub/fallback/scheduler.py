@@ -25,7 +25,7 @@ class FallbackScheduler:
     """Claims due entries and settles each: acknowledged (dropped, counted) or sent.
 
     `channels` are the configured ones by name; a message goes through those of them its type's
-    policy names, one after the other. An entry is completed only once it is settled: a hub
+    policy names, all at once. An entry is completed only once it is settled: a hub
     that stops or is killed before leaves it to come due again when its lease ends."""
 
     def __init__(self, schedule: FallbackSchedule, channels: Mapping[str, FallbackChannel],
@@ -95,15 +95,27 @@ class FallbackScheduler:
             await asyncio.gather(*(self._settle(entry) for entry in entries))
         return len(entries)
 
+    async def _send(self, entry: DueEntry) -> None:
+        """Send through every channel the type names, all at once, and count each outcome. Raises
+        a channel's failure once all of them ended: the entry then stays, to come due again, and
+        a channel that did send skips its recipients then."""
+        delivery = entry.delivery()
+        channels = self.channels_for(delivery.message_type)
+        outcomes = await asyncio.gather(*(channel.send(delivery) for channel in channels), return_exceptions=True)
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for channel, outcome in zip(channels, outcomes):
+            if not isinstance(outcome, BaseException):
+                self._metrics.fallback_outcome(channel.name, outcome)
+        if failures:
+            raise failures[0]
+
     async def _settle(self, entry: DueEntry) -> None:
         """Never raises but for cancellation: a failure leaves the entry claimed, to come due again."""
         try:
             if verdict(entry, await self.schedule.stream_state(entry.user_id)) is Verdict.ACKED:
                 self._metrics.fallback_acknowledged.inc()
             else:
-                delivery = entry.delivery()
-                for channel in self.channels_for(delivery.message_type):
-                    self._metrics.fallback_outcome(channel.name, await channel.send(delivery))
+                await self._send(entry)
             await self.schedule.complete(entry)
         except BackendUnavailableError as exc:
             logger.warning("fallback of %s left for later: %s", entry.name, exc)
