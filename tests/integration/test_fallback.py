@@ -9,13 +9,16 @@ import re
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from notifyhub.backends.redis import redis_client
 from notifyhub.backends.redis_schedule import FALLBACK_BUCKETS
 from notifyhub.backends.redis_streams import RedisKeys
+from notifyhub.fallback.vapid import generate_vapid_key
 
 from tests.conftest import HubFactory
 from tests.support.hubs import RunningHub, hub_settings, serve_in_process
+from tests.support.push_service import serve_push_service
 from tests.support.schemas import server_examples
 from tests.support.webhook_receiver import SECRET, WebhookReceiver, webhook_receiver
 
@@ -155,3 +158,35 @@ async def test_a_hub_stops_within_its_bound_while_a_webhook_hangs(backend_settin
         due = [await client.zcard(keys.fallback_due(bucket)) for bucket in range(FALLBACK_BUCKETS)]
         await client.aclose()
         assert sum(due) == 1
+
+
+async def test_push_and_webhook_both_carry_an_unacknowledged_message(start_hub: HubFactory,
+                                                                     receiver: WebhookReceiver) -> None:
+    """With both channels configured, a book_ready nobody acknowledged reaches the user's push
+    subscription (decrypted: the message) and the webhook; one acknowledged in time reaches neither."""
+    private_key, public_key = generate_vapid_key()
+    async with serve_push_service(public_key) as service:
+        hub = await start_hub(**webhook_settings(receiver, scale=0.01), vapid_private_key=private_key,
+                              vapid_subject="mailto:ops@example.com", push_allow_insecure_endpoints=True,
+                              push_retry_window_seconds=2, push_timeout_seconds=2)
+        idle, attentive = uuid.uuid4(), uuid.uuid4()
+        subscriptions = [service.subscribe(), service.subscribe()]
+        for user, subscription in zip((idle, attentive), subscriptions):
+            async with httpx.AsyncClient(base_url=hub.base_url) as http:
+                response = await http.post("/api/v1/push/subscriptions", json=subscription.json(),
+                                           headers={"Authorization": f"Bearer {hub.token(user)}"})
+            assert response.status_code == 201, response.text
+        client = await hub.connect(attentive)
+        message_id = await publish_book_ready(hub, idle)
+        await publish_book_ready(hub, attentive)
+        envelope = await client.receive_type("book_ready")
+        await client.send(json.dumps({"type": "ack", "seq": envelope["seq"]}))
+        await client.send('{"type": "ping"}')
+        await client.receive_type("pong")
+        await until_metric(hub, "notifyhub_fallback_acknowledged_total", 1)
+        await until_metric(hub, "notifyhub_fallback_deliveries_total", 1, SENT)
+        await until_metric(hub, "notifyhub_fallback_deliveries_total", 1, '{channel="push",outcome="sent"}')
+        [pushed] = service.delivered_to(subscriptions[0])
+    assert json.loads(pushed.payload)["id"] == message_id
+    assert service.delivered_to(subscriptions[1]) == []
+    assert receiver.ids() == [f"{message_id}:{idle}"]
