@@ -12,12 +12,14 @@ from .admission import Admission
 from .auth import TokenVerifier
 from .backends import create_backend
 from .console import Console
+from .fallback.channels import build_channels
 from .cors import BrowserRoutesCors
 from .fallback.push import PushChannel
 from .fallback.push_api import PUSH_PREFIX, PushApi
 from .fallback.push_store import PushStore, create_push_store
 from .hub import Hub
 from .log_redaction import install_redaction
+from .metrics import HubMetrics
 from .openapi import install_openapi
 from .readiness import Readiness
 from .routes import console, demo, docs, operations, push, services, websocket
@@ -43,10 +45,12 @@ class HubParts:
 
     @classmethod
     def assemble(cls, settings: Settings) -> HubParts:
-        hub = Hub(settings, create_backend(settings))
+        backend, metrics = create_backend(settings), HubMetrics()
+        push_store = create_push_store(backend)
+        channels = build_channels(settings, backend.schedule, push_store, metrics)
+        hub = Hub(settings, backend, metrics, channels)
         verifier = TokenVerifier(settings)
-        push_store = create_push_store(hub.backend)
-        push_channel = PushChannel.configured(settings, push_store, hub.metrics)
+        push_channel = channels.get("push")
         return cls(settings, hub, verifier, Admission(hub, verifier), ServiceApi(hub),
                    Readiness(hub, settings.readiness_timeout_seconds), Console(hub),
                    PushApi(settings, verifier, push_store, push_channel), push_store, push_channel)
@@ -66,9 +70,7 @@ def create_app(settings: Settings | None = None, parts: HubParts | None = None) 
             yield
         finally:
             await parts.console.stop()
-            if parts.push_channel is not None:
-                await parts.push_channel.aclose()
-            await parts.hub.shutdown()
+            await parts.hub.shutdown()  # closes the fallback channels once their sends ended
 
     # /docs is served from a package (routes/docs.py), not FastAPI's CDN pages; no /redoc.
     app = FastAPI(title="notifyhub", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -14,10 +14,6 @@ from uuid import UUID
 from .hub import Hub
 from .samples import Sample, Sampler, chart_points, sum_series
 
-FALLBACKS_CONFIGURED = False
-"""No fallback channel (Web Push, webhooks) is sent through yet: the panel says so, at zero."""
-
-
 CANCEL_RETRY_SECONDS = 0.1
 """How long `stop` waits for the sampler to end before cancelling it again."""
 
@@ -74,7 +70,7 @@ class Console:
             hub: [Sample.from_json(json.loads(raw)) for raw in samples] for hub, samples in shared.items()}
         per_hub.setdefault(self.hub.backend.hub_id, local)
         return {"sample_seconds": interval, "window_seconds": self._window,
-                "fallbacks_configured": FALLBACKS_CONFIGURED,
+                "fallbacks_configured": self.hub.fallbacks.configured,
                 "summed": chart_points(sum_series(per_hub.values()), interval),
                 "hubs": {hub: chart_points(samples, interval) for hub, samples in sorted(per_hub.items())}}
 

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from uuid import UUID
 
 from notifyhub_protocol import CloseCode, new_read_receipt_message
@@ -24,6 +24,9 @@ from .connection import Connection, ConnectionLimits, FlushRound, Socket
 from .deadlines import Deadlines
 from .delivery_policy import Policies, conflation_key, policy_of, schema_policies
 from .errors import ConnectionLimitError
+from .fallback.channel import FallbackChannel
+from .fallback.schedule import fallback_delay
+from .fallback.scheduler import FallbackScheduler
 from .metrics import HubMetrics
 from .messages import encode, encode_checked
 from .settings import Settings
@@ -49,12 +52,16 @@ def forwarded_id(connection: Connection) -> str | None:
 class Hub:
     """Registry of local connections and the in-process API for sending messages."""
 
-    def __init__(self, settings: Settings, backend: Backend, metrics: HubMetrics | None = None) -> None:
+    def __init__(self, settings: Settings, backend: Backend, metrics: HubMetrics | None = None,
+                 fallback_channels: Mapping[str, FallbackChannel] | None = None) -> None:
         self.settings = settings
         self.backend = backend
         self.metrics = metrics or HubMetrics()
         self.policies: Policies = schema_policies()
         """Each type's delivery policy; the schemas' unless replaced (tests give a type another)."""
+        self.fallbacks = FallbackScheduler(backend.schedule, fallback_channels or {}, lambda: self.policies,
+                                           settings, self.metrics)
+        """Sends messages no device acknowledged in time through the configured channels."""
         self._by_user: dict[UUID, dict[UUID, Connection]] = {}
         self._connection_count = 0
         self._counters = {"messages_sent": 0, "frames_delivered": 0, "slow_consumer_disconnects": 0}
@@ -79,6 +86,7 @@ class Hub:
         self._expiries = Deadlines()
         await self.backend.start(self)
         self._sweeper = asyncio.create_task(self._sweep_idle(), name="notifyhub-idle-sweep")
+        self.fallbacks.start()
 
     def drain(self) -> None:
         """Say that this hub is going away (`draining` is True from now on); it serves as before."""
@@ -91,7 +99,8 @@ class Hub:
 
     async def shutdown(self, code: int = CloseCode.SERVICE_RESTART, reason: str = "server restart") -> None:
         """The one way a hub stops: no more idle sweeps, every queue flushed and every connection
-        closed with code (waiting at most `shutdown_timeout_seconds` for them to go), background
+        closed with code (waiting at most `shutdown_timeout_seconds` for them to go) while the
+        fallback scheduler stops claiming and its sends finish (within the same bound), background
         work finished or cancelled within the same bound, then the backend closed.
 
         Idempotent: the server calls it before it closes its sockets, the app's lifespan after.
@@ -105,7 +114,8 @@ class Hub:
         if self._sweeper is not None:
             self._sweeper.cancel()
             await asyncio.gather(self._sweeper, return_exceptions=True)
-        await self._close_all(code, reason, timeout)
+        # Sends under way finish (bounded) while connections close; no new ones are claimed.
+        await asyncio.gather(self._close_all(code, reason, timeout), self.fallbacks.stop(timeout))
         if self._expiries is not None:
             self._expiries.close()
         if self._tasks:
@@ -257,13 +267,16 @@ class Hub:
         `conflation_key` (`conflation_key(message)`).
 
         A type delivered live gets no seq and no history: it reaches the connections open now,
-        once each; `token` does not apply (the service API sends it with a key once)."""
+        once each; `token` does not apply (the service API sends it with a key once). A type
+        with a fallback is scheduled for it with the publish (fallback/scheduler.py)."""
         started = time.perf_counter()
         user_ids = list(dict.fromkeys(user_ids))
-        if self.delivered_live(message_type):
+        policy = policy_of(self.policies, message_type)
+        if policy.live:
             reached = await self.backend.publish_live(user_ids, body)
         else:
-            reached = await self.backend.publish(user_ids, body, token, conflation_key)
+            reached = await self.backend.publish(user_ids, body, token, conflation_key,
+                                                 fallback_delay(policy, self.settings.fallback_delay_scale))
         self._count_sent(message_type, started)
         return reached
 

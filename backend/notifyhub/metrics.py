@@ -30,6 +30,8 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.utils import floatToGoString
 
+from .fallback.channel import ChannelOutcome
+
 SEND_LATENCY_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                         0.25, 1.0)
 """Upper bounds (seconds) of `notifyhub_send_latency_seconds`."""
@@ -86,6 +88,27 @@ class HubMetrics:
             "push service said the subscription is gone; also counted failed), retried (one more "
             "request after a 429, a 5xx or a lost connection), skipped (pushed before)", ["outcome"],
             registry=self.registry)
+
+        self.fallback_deliveries = Counter(
+            "notifyhub_fallback_deliveries", "Due messages by fallback channel and outcome: sent, failed "
+            "(refused or out of attempts), skipped (sent before, by this hub or another)",
+            ["channel", "outcome"], registry=self.registry)
+        self.fallback_acknowledged = Counter(
+            "notifyhub_fallback_acknowledged", "Messages acknowledged before their fallback was due: "
+            "not sent through any channel", registry=self.registry)
+        self.fallback_retries = Counter("notifyhub_fallback_retries", "Attempts repeated by a fallback channel",
+                                        ["channel"], registry=self.registry)
+        self.fallback_totals = {"sent": 0, "failed": 0}
+        """Fallback sends that succeeded and failed, all channels (the console's series)."""
+
+    def fallback_outcome(self, channel: str, outcome: ChannelOutcome) -> None:
+        """Count what one channel did with one due message."""
+        for name in ("sent", "failed", "skipped"):
+            count = getattr(outcome, name)
+            if count:
+                self.fallback_deliveries.labels(channel=channel, outcome=name).inc(count)
+        self.fallback_totals["sent"] += outcome.sent
+        self.fallback_totals["failed"] += outcome.failed
 
     def message_sent(self, message_type: str, seconds: float) -> None:
         """Count one accepted message and its send latency (a hot path: no lock, no objects)."""

@@ -16,6 +16,7 @@ from .backends.positions import StreamPositions
 from .backends.redis import redis_client, streams_for, unavailable_on_error
 from .backends.redis_streams import RedisKeys
 from .delivery_policy import conflation_key, policy_of, schema_policies
+from .fallback.schedule import fallback_delay
 from .hub import encode_checked
 from .idempotency import message_token
 from .settings import Settings
@@ -25,7 +26,9 @@ class Publisher:
     """Publishes into the streams the hubs read. Use as `async with Publisher(...) as publisher`.
 
     Its history limits must match the hubs' (they default to the same NOTIFYHUB_* settings), and
-    so do its pool, timeout, retries, cluster mode and replica wait (NOTIFYHUB_REDIS_*). Every method raises
+    so do its pool, timeout, retries, cluster mode and replica wait (NOTIFYHUB_REDIS_*), and its
+    NOTIFYHUB_FALLBACK_DELAY_SCALE (a message with a fallback is scheduled as a hub schedules
+    it; the hubs send it). Every method raises
     BackendUnavailableError when Redis could not be asked (nothing was sent), TypeError or
     InvalidMessageError when the message is not a valid server message; sending to users also
     raises OutcomeUnknownError when Redis was asked but its answer was lost (send again with the
@@ -61,7 +64,8 @@ class Publisher:
         token = (PublishToken.internal() if idempotency_key is None else
                  message_token(idempotency_key, message, user_ids, self._settings.idempotency_window_seconds))
         appended = await self._streams.publish(user_ids, body, token, self._positions.floor,
-                                               conflation_key(policy, message.type, message.payload))
+                                               conflation_key(policy, message.type, message.payload),
+                                               fallback_delay(policy, self._settings.fallback_delay_scale))
         for place in appended:
             self._positions.saw(place.user_id, place.epoch, place.seq)
         return sum(place.connections for place in appended)

@@ -53,10 +53,13 @@ class Totals:
     messages: dict[str, int]
     latency_buckets: list[int]
     closes: dict[str, int]
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    """Fallback sends so far, `sent` and `failed` (all channels)."""
 
     @classmethod
     def of(cls, metrics: HubMetrics) -> Totals:
-        return cls(dict(metrics.sent_by_type), list(metrics.latency_counts), dict(metrics.closes_by_code))
+        return cls(dict(metrics.sent_by_type), list(metrics.latency_counts), dict(metrics.closes_by_code),
+                   dict(metrics.fallback_totals))
 
 
 def _growth(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
@@ -66,8 +69,9 @@ def _growth(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
 def sample_between(before: Totals, now: Totals, t: float, connections: int, users: int) -> Sample:
     """The sample of the interval starting at t, from the counters at its start and end."""
     buckets = [b - a for a, b in zip(before.latency_buckets, now.latency_buckets)]
+    fallbacks = _growth(now.fallbacks, before.fallbacks)
     return Sample(t, connections, users, _growth(now.messages, before.messages), buckets,
-                  _growth(now.closes, before.closes))
+                  _growth(now.closes, before.closes), fallbacks.get("sent", 0), fallbacks.get("failed", 0))
 
 
 def interval_start(now: float, interval: float) -> float:

@@ -124,6 +124,27 @@ class Settings(BaseSettings):
     # What a refusal for an unavailable backend tells the caller to wait (503 Retry-After, 1013).
     retry_after_seconds: int = Field(1, ge=1)
 
+    # Fallback delivery (docs/fallback.md): a message of a type with `x-delivery.fallback` that no
+    # device acknowledged within its type's `after-seconds` goes out through the configured
+    # channels. The scale multiplies every type's wait: below 1 for staging and tests only.
+    fallback_delay_scale: float = Field(1.0, gt=0, le=1)
+    # Every hub looks for due messages this often, takes at most `fallback_batch_size` of them at
+    # a time, and holds them for `fallback_lease_seconds`: a hub killed while sending leaves them
+    # to come due again for any hub once the lease ends. The lease must outlast a whole send
+    # (every attempt and every wait of the slowest configured channel).
+    fallback_poll_seconds: float = Field(1.0, gt=0)
+    fallback_lease_seconds: float = Field(180.0, gt=0)
+    fallback_batch_size: int = Field(100, ge=1, le=10_000)
+    # The webhook channel: one endpoint (operator-configured), signed per Standard Webhooks with a
+    # `whsec_` secret. Each attempt waits `webhook_timeout_seconds`; a 429, 5xx, timeout or lost
+    # connection is retried, up to `webhook_attempts` in all, after a full-jitter wait of at most
+    # `webhook_backoff_cap_seconds` (a Retry-After is honoured up to that cap).
+    webhook_url: str | None = None
+    webhook_secret: SecretStr = SecretStr("")
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_attempts: int = Field(5, ge=1, le=20)
+    webhook_backoff_cap_seconds: float = Field(10.0, gt=0)
+
     # Web Push (docs/push.md): off while no VAPID key is set. The key is a PEM or the base64url
     # raw 32-byte private value (what `notifyhub vapid` prints); the subject, a `mailto:` or
     # https URL, tells push services whom to contact about this hub's pushes.
@@ -172,6 +193,16 @@ class Settings(BaseSettings):
                              "and no query, such as wss://notify.example.com")
         return url
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, url: str | None) -> str | None:
+        if url is None or url == "":
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("webhook_url must be an http:// or https:// URL with a host")
+        return url
+
     @model_validator(mode="after")
     def _check_push(self) -> Settings:
         if not self.vapid_private_key.get_secret_value():
@@ -207,7 +238,37 @@ class Settings(BaseSettings):
             raise ValueError("console_window_seconds must be at least console_sample_seconds")
         if self.redis_cluster and urlsplit(self.redis_url).path.strip("/") not in ("", "0"):
             raise ValueError("a Redis Cluster has database 0 only: redis_url must name no other database")
+        self._check_webhook()
+        self._check_lease()
         return self
+
+    def _check_webhook(self) -> None:
+        if self.webhook_url is None:
+            return
+        if not self.webhook_secret.get_secret_value().startswith("whsec_"):
+            raise ValueError("webhook_secret must be set to a whsec_... secret when webhook_url is set")
+
+    def _check_lease(self) -> None:
+        if self.fallback_lease_seconds <= self.fallback_send_seconds:
+            raise ValueError(f"fallback_lease_seconds must exceed the longest send of a configured fallback "
+                             f"channel ({self.fallback_send_seconds:g} s: every attempt and every wait)")
+
+    @property
+    def webhook_send_seconds(self) -> float:
+        """The longest one webhook send can take: every attempt's timeout and every wait."""
+        return (self.webhook_attempts * self.webhook_timeout_seconds
+                + (self.webhook_attempts - 1) * self.webhook_backoff_cap_seconds)
+
+    @property
+    def push_send_seconds(self) -> float:
+        """The longest one push can take: its last retry starts within the retry window."""
+        return self.push_retry_window_seconds + self.push_timeout_seconds
+
+    @property
+    def fallback_send_seconds(self) -> float:
+        """The longest send of one message through the configured channels (they send at once)."""
+        return max([0.0, *([self.webhook_send_seconds] if self.webhook_url else []),
+                    *([self.push_send_seconds] if self.push_enabled else [])])
 
     @property
     def redis_command_timeout_seconds(self) -> float:

@@ -12,6 +12,8 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import HubFactory
 from tests.support.hubs import SERVICE_KEY, RunningHub
+from tests.support.schemas import server_examples
+from tests.support.webhook_receiver import SECRET, webhook_receiver
 
 SAMPLE_SECONDS = 0.2
 NOTE = {"type": "notification", "payload": {"title": "Hello", "message": "From the console test", "level": "info"}}
@@ -102,6 +104,23 @@ async def test_series_count_messages_by_type_closes_by_code_and_latency(start_hu
     assert any(p["latency_p50_ms"] is not None and p["latency_p99_ms"] >= p["latency_p50_ms"] for p in points)
     assert all(p["fallbacks_sent"] == p["fallbacks_failed"] == 0 for p in points)
     assert list(series["hubs"]) == [(await hub.get("/api/v1/console/hubs")).json()["this_hub"]]
+
+
+async def test_series_count_fallbacks_sent_and_failed_once_a_channel_is_configured(start_hub: HubFactory) -> None:
+    """With a webhook configured the panel is configured, and a book_ready nobody acknowledged
+    shows as one fallback sent, one that the endpoint refused as one failed."""
+    with webhook_receiver() as receiver:
+        receiver.fail_next(1, 400)
+        hub = await start_hub(console_sample_seconds=SAMPLE_SECONDS, webhook_url=receiver.url,
+                              webhook_secret=SECRET, fallback_delay_scale=0.003, fallback_poll_seconds=0.05)
+        book_ready = {"type": "book_ready", "payload": server_examples(services_only=True)["book_ready"]["payload"]}
+        for _ in range(2):
+            assert (await hub.publish({"user_ids": [str(uuid.uuid4())], "message": book_ready})).status_code == 202
+        series = await _until_sampled(hub, lambda points: sum(p["fallbacks_sent"] + p["fallbacks_failed"]
+                                                              for p in points) == 2)
+    assert series["fallbacks_configured"] is True
+    points = series["summed"]
+    assert (sum(p["fallbacks_sent"] for p in points), sum(p["fallbacks_failed"] for p in points)) == (1, 1)
 
 
 async def _until_sampled(hub: RunningHub, done) -> dict:

@@ -72,9 +72,12 @@ def test_every_link_resolves(page: Path) -> None:
 
 def _check_json_example(document: Any) -> None:
     """Validate a JSON example as what it shows: a frame, a publish request or one of its answers,
-    or a schema's delivery policy."""
+    a schema's delivery policy, or a fallback webhook's body."""
     assert isinstance(document, dict), document
-    if "payload_omitted" in document:  # a push's reduced form
+    if document.get("type") == "message.fallback":  # a fallback webhook's body
+        assert document.keys() == {"type", "timestamp", "data"} and uuid.UUID(document["data"]["user_id"])
+        validate_server_frame(document["data"]["message"])
+    elif "payload_omitted" in document:  # a push's reduced form
         assert document["payload_omitted"] is True and document.keys() - {"payload_omitted"} <= set(REDUCED_MEMBERS)
         validate_server_frame({key: value for key, value in document.items() if key != "payload_omitted"}
                               | {"payload": server_examples()[document["type"]]["payload"]})

@@ -28,7 +28,8 @@ PUSH = {"vapid_private_key": generate_vapid_key()[0], "vapid_subject": "mailto:o
 
 def _token(secret: str = JWT_SECRET, algorithm: str = "HS256", **claims: Any) -> str:
     now = int(time.time())
-    values = {"user_id": str(uuid.uuid4()), "email": "learner@example.com", "iat": now, "exp": now + 600, **claims}
+    # Made when the cases are collected: valid for a day, so that a long suite run reaches them in time.
+    values = {"user_id": str(uuid.uuid4()), "email": "learner@example.com", "iat": now, "exp": now + 86400, **claims}
     return jwt.encode({name: value for name, value in values.items() if value is not None}, secret, algorithm=algorithm)
 
 

@@ -173,8 +173,10 @@ async def test_connections_closed_by_redis_when_idle_are_replaced_without_refusa
     """Redis closes idle connections (`timeout 1`): the next publishes and connects are served
     on new connections, with no 503, no 1013 and no resync."""
     with own_redis() as server:
-        # A slow health check leaves the hub's connections idle between its registry updates.
-        async with running_hubs(1, fault_settings(server.url, redis_health_check_seconds=3.0)) as (hub,):
+        # A slow health check leaves the hub's connections idle between its registry updates,
+        # and so does a slow look for due fallbacks (every second by default).
+        async with running_hubs(1, fault_settings(server.url, redis_health_check_seconds=3.0,
+                                                  fallback_poll_seconds=60)) as (hub,):
             count, user_id = DeliveryCount(), uuid.uuid4()
             admin = aioredis.Redis.from_url(server.url)
             async with following(count, [hub], user_id, clients=2) as names:

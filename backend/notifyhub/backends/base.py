@@ -18,10 +18,13 @@ import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from ..errors import NotifyhubError
+
+if TYPE_CHECKING:  # the schedule's module imports this one
+    from ..fallback.schedule import FallbackSchedule
 
 
 class BackendUnavailableError(NotifyhubError):
@@ -254,13 +257,18 @@ class Backend(ABC):
         Costs at most one round trip to the backend, and does not bound its own wait: the caller
         does (readiness.py). Safe to cancel."""
 
+    schedule: FallbackSchedule
+    """Messages waiting for their fallback (fallback/schedule.py); `publish` adds to it."""
+
     @abstractmethod
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None,
-                      conflation_key: str | None = None) -> int:
+                      conflation_key: str | None = None, fallback_seconds: float | None = None) -> int:
         """Append `body` to each user's stream with the next seq and deliver it everywhere, once
         per user and token: a user that already has this token's message is skipped. With a
         `conflation_key`, it supersedes the user's earlier messages with that key: reading
-        history skips them from now on (see `conflated_away`).
+        history skips them from now on (see `conflated_away`). With `fallback_seconds`, each
+        user's new message is put in `schedule`, due that long after now (a repeated publish
+        schedules nothing more).
 
         Returns the number of connections (on all hubs) the users held at that moment. Raises
         BackendUnavailableError when nothing was sent, OutcomeUnknownError when it may have been

@@ -11,7 +11,9 @@ from itertools import islice
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from ..fallback.schedule import due_ms
 from ..settings import Settings
+from .memory_schedule import MemoryFallbackSchedule
 from .base import (
     Backend,
     Deliveries,
@@ -84,6 +86,7 @@ class MemoryBackend(Backend):
         self._logs: dict[UUID, _UserLog] = {}
         self._deliveries: Deliveries | None = None
         self._pruner: asyncio.Task | None = None
+        self.schedule = MemoryFallbackSchedule(self._state_of, settings.history_max_age_seconds)
 
     async def start(self, deliveries: Deliveries) -> None:
         self._deliveries = deliveries
@@ -107,6 +110,7 @@ class MemoryBackend(Backend):
         """Drop expired messages and idempotency records everywhere, and users with no message,
         no connection and no idempotency record left."""
         now = time.time()
+        self.schedule.prune(now)
         self._claims = {key: claim for key, claim in self._claims.items() if claim[1] > now}
         for log in self._logs.values():
             log.tokens = {token: kept for token, kept in log.tokens.items() if kept[1] > now}
@@ -130,13 +134,14 @@ class MemoryBackend(Backend):
         return log
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None,
-                      conflation_key: str | None = None) -> int:
+                      conflation_key: str | None = None, fallback_seconds: float | None = None) -> int:
         logs = [self._log(user_id) for user_id in user_ids]
         recorded = token is not None and token.explicit
         if recorded and any(log.tokens.get(token.value, (token.fingerprint,))[0] != token.fingerprint
                             for log in logs):
             raise IdempotencyKeyReusedError()
         reached = 0
+        due = None if fallback_seconds is None else due_ms(int(time.time() * 1000), fallback_seconds)
         for user_id, log in zip(user_ids, logs):
             if recorded and token.value in log.tokens:
                 reached += len(log.connections)  # this user got it from the first attempt
@@ -150,6 +155,8 @@ class MemoryBackend(Backend):
                 log.latest[conflation_key] = log.last_seq
             if len(log.entries) > self._max_messages:
                 log.entries.popleft()
+            if due is not None:
+                self.schedule.add(user_id, log.epoch, log.last_seq, frame, due)
             reached += self._deliveries.deliver_to_user(user_id, log.epoch, log.last_seq, frame)
         return reached
 
@@ -173,6 +180,10 @@ class MemoryBackend(Backend):
 
     async def publish_live(self, user_ids: list[UUID], frame: bytes) -> int:
         return sum(self._deliveries.deliver_to_user(user_id, "", None, frame) for user_id in user_ids)
+
+    def _state_of(self, user_id: UUID) -> StreamState | None:
+        log = self._logs.get(user_id)
+        return None if log is None else self._state(log)
 
     def _state(self, log: _UserLog) -> StreamState:
         return StreamState(log.epoch, log.last_seq, log.acked_seq, log.read_seq)

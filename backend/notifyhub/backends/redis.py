@@ -46,6 +46,7 @@ from .base import (
 )
 from .positions import StreamPositions
 from .redis_races import as_connection_error
+from .redis_schedule import RedisFallbackSchedule
 from .redis_shards import ShardedSubscriptions
 from .redis_streams import RedisKeys, RedisStreams, entries_of
 from .replication import Replication
@@ -125,6 +126,7 @@ class RedisBackend(Backend):
         self._redis = redis_client(settings)
         self._keys = RedisKeys(settings.redis_prefix)
         self._streams = streams_for(settings, self._redis, self._keys)
+        self.schedule = RedisFallbackSchedule(self._redis, self._keys, settings.history_max_age_seconds)
         # No retries on pub/sub connections: redis-py would reconnect and resubscribe silently,
         # and the hub would never learn that it missed messages in between.
         self._pubsub_redis = None if settings.redis_cluster else redis_client(settings, retries=0)
@@ -190,9 +192,9 @@ class RedisBackend(Backend):
     # Publishing
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None,
-                      conflation_key: str | None = None) -> int:
+                      conflation_key: str | None = None, fallback_seconds: float | None = None) -> int:
         appended = await self._streams.publish(user_ids, body, token or PublishToken.internal(),
-                                               self._positions.floor, conflation_key)
+                                               self._positions.floor, conflation_key, fallback_seconds)
         for place in appended:
             self._positions.saw(place.user_id, place.epoch, place.seq)
         return sum(place.connections for place in appended)

@@ -18,6 +18,7 @@ from redis.asyncio.client import Pipeline
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisError
 
+from ..fallback.schedule import due_ms
 from .base import (
     BackendUnavailableError,
     IdempotencyKeyReusedError,
@@ -27,6 +28,7 @@ from .base import (
     new_epoch,
 )
 from .owner_pipelines import OwnerCalls, publish_on_owners
+from .redis_schedule import bucket_of, schedule_after_publish
 from .replication import Replication
 
 # Drops expired entries from the front of a stream; bounded work per call.
@@ -76,7 +78,8 @@ end
 """
 
 # KEYS: meta, log, conns, channel, token, latest. ARGV: body, max_len, max_age_ms, now_ms, new_epoch,
-# fingerprint, token_ms, floor_epoch, floor_seq, conflation key ('' for none).
+# fingerprint, token_ms, floor_epoch, floor_seq, conflation key ('' for none), fallback due ms ('' for
+# none), user id.
 # The token check, the seq, the history entry, the live publish and the token's record happen
 # together: a publish that is repeated (retried) is a no-op, and seq order is delivery order.
 # A repeat writes the token again (same value and expiry) so that a WAIT after it covers the
@@ -85,6 +88,8 @@ end
 # The live publish is PUBLISH on a single Redis, SPUBLISH (the user's shard only) on a cluster.
 # A conflation key is kept with the entry ('k') and its seq in `latest`, which reads of history use
 # to skip the key's earlier entries.
+# On a single Redis, a message with a fallback is scheduled in the same step: KEYS 7 and 8 are its
+# bucket's due set and entries (redis_schedule.py), ARGV[11] its due time in ms ('' for none).
 # Returns {'new'|'repeated', epoch, seq, connections} or {'reused'}.
 PUBLISH_TEMPLATE = _HELPERS + """
 local recorded = redis.call('GET', KEYS[5])
@@ -112,6 +117,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[5], ARGV[6] .. ' ' .. epoch .. ' ' .. seq, 'PX', ARGV[7])
 redis.call('@PUBLISH@', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
+if ARGV[11] ~= '' and #KEYS >= 8 then
+  local entry = ARGV[12] .. ' ' .. epoch .. ' ' .. seq
+  redis.call('ZADD', KEYS[7], 'NX', ARGV[11], entry)
+  redis.call('HSET', KEYS[8], entry, frame)
+end
 return {'new', epoch, seq, redis.call('HLEN', KEYS[3])}
 """
 PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "PUBLISH")
@@ -225,6 +235,18 @@ class RedisKeys:
         """Records that the publish with this token reached the user (and at which seq)."""
         return f"{self.prefix}:{{{user_id}}}:done:{token}"
 
+    def fallback_due(self, bucket: int) -> str:
+        """A bucket's schedule: entry name -> due time (Unix ms), a sorted set."""
+        return f"{self.prefix}:fallback:{{fallback-{bucket}}}:due"
+
+    def fallback_entries(self, bucket: int) -> str:
+        """A bucket's entries: entry name -> the message as the user got it."""
+        return f"{self.prefix}:fallback:{{fallback-{bucket}}}:entries"
+
+    def sent_marker(self, channel: str, user_id: UUID, message_id: str) -> str:
+        """Present once `channel` began sending the message to the user."""
+        return f"{self.prefix}:{{{user_id}}}:sent:{channel}:{message_id}"
+
     def push_subscriptions(self, user_id: UUID) -> str:
         """The user's Web Push subscriptions: a hash of subscription id -> subscription (JSON)."""
         return f"{self.prefix}:{{{user_id}}}:push"
@@ -301,16 +323,22 @@ class RedisStreams:
         self._live = redis.register_script(SHARDED_LIVE if self.sharded else LIVE)
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken,
-                      floors: Floors, conflation_key: str | None = None) -> list[Appended]:
+                      floors: Floors, conflation_key: str | None = None,
+                      fallback_seconds: float | None = None) -> list[Appended]:
         """Append to each user's stream and publish live, once per user and token; with a
-        `conflation_key`, the message supersedes the user's earlier ones with that key.
+        `conflation_key`, the message supersedes the user's earlier ones with that key; with
+        `fallback_seconds`, each user's new message is scheduled for its fallback: in the same
+        script on a single Redis, by a second command afterwards on a cluster (the schedule's
+        buckets are in other slots than the user's keys), which a hub killed in between skips.
 
         Raises BackendUnavailableError when no connection to Redis could be had (nothing was
         sent), OutcomeUnknownError when the scripts were sent but their answer was lost (each
         user has the message at most once: retry with the same token to complete it), and
         IdempotencyKeyReusedError when a user recorded the token with another fingerprint.
         """
-        calls = [self._publish_args(user_id, body, token, floors, conflation_key) for user_id in user_ids]
+        due = None if fallback_seconds is None else due_ms(now_ms(), fallback_seconds)
+        calls = [self._publish_args(user_id, body, token, floors, conflation_key, None if self.sharded else due)
+                 for user_id in user_ids]
         if self.sharded:
             replies, acknowledged = await publish_on_owners(
                 self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
@@ -322,18 +350,24 @@ class RedisStreams:
         unconfirmed = self._replication.unconfirmed(acknowledged)
         if unconfirmed is not None:
             raise unconfirmed
-        return [Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
-                for user_id, reply in zip(user_ids, replies)]
+        appended = [Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
+                    for user_id, reply in zip(user_ids, replies)]
+        if self.sharded and due is not None:
+            await schedule_after_publish(self.redis, self.keys, appended, body, due)
+        return appended
 
     def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors,
-                      conflation_key: str | None) -> list:
+                      conflation_key: str | None, due: int | None) -> list:
         keys = [self.keys.meta(user_id), self.keys.log(user_id), self.keys.connections(user_id),
                 self.keys.channel(user_id), self.keys.publish_token(user_id, token.value),
                 self.keys.latest(user_id)]
+        if due is not None:
+            bucket = bucket_of(user_id)
+            keys += [self.keys.fallback_due(bucket), self.keys.fallback_entries(bucket)]
         floor_epoch, floor_seq = floors(user_id)
         return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now_ms(), new_epoch(),
                 token.fingerprint, int(token.window_seconds * 1000), floor_epoch, floor_seq,
-                conflation_key or ""]
+                conflation_key or "", "" if due is None else due, str(user_id)]
 
     async def _publish_on_one(self, calls: list[list]) -> tuple[list, list[int]]:
         """Every call on one connection of a single Redis, then WAIT when replicas must confirm."""

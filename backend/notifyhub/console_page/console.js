@@ -117,7 +117,7 @@ function drawSeries() {
     { name: "connections", values: points.map((p) => p.connections) },
     { name: "users", values: points.map((p) => p.users) },
   ], "");
-  $("fallbacks-note").textContent = series.fallbacks_configured ? "" : "not configured: no fallback channel yet";
+  $("fallbacks-note").textContent = series.fallbacks_configured ? "" : "not configured: no fallback channel (webhook, Web Push) is set";
   chart($("chart-fallbacks"), times, [
     { name: "sent", values: points.map((p) => p.fallbacks_sent) },
     { name: "failed", values: points.map((p) => p.fallbacks_failed) },
