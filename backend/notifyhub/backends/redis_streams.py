@@ -23,6 +23,7 @@ from .base import (
     IdempotencyKeyReusedError,
     OutcomeUnknownError,
     Page,
+    Publication,
     PublishToken,
     new_epoch,
 )
@@ -302,7 +303,15 @@ class RedisStreams:
         user has the message at most once: retry with the same token to complete it), and
         IdempotencyKeyReusedError when a user recorded the token with another fingerprint.
         """
-        calls = [self._publish_args(user_id, body, token, floors, conflation_key) for user_id in user_ids]
+        [appended] = await self.publish_many([Publication(user_ids, body, token, conflation_key)], floors)
+        return appended
+
+    async def publish_many(self, publications: list[Publication], floors: Floors) -> list[list[Appended]]:
+        """`publish` for several messages (each with its token), their scripts in this order in
+        one round trip per Redis master, so each user gets them in this order. Returns where each
+        message went. Raises as `publish` does, for all of them together."""
+        calls = [self._publish_args(user_id, publication.body, publication.token, floors, publication.conflation_key)
+                 for publication in publications for user_id in publication.user_ids]
         if self.sharded:
             replies, acknowledged = await publish_on_owners(
                 self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
@@ -314,8 +323,9 @@ class RedisStreams:
         unconfirmed = self._replication.unconfirmed(acknowledged)
         if unconfirmed is not None:
             raise unconfirmed
-        return [Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
-                for user_id, reply in zip(user_ids, replies)]
+        answers = iter(replies)
+        return [[Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
+                 for user_id, reply in zip(publication.user_ids, answers)] for publication in publications]
 
     def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors,
                       conflation_key: str | None) -> list:

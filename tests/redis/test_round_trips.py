@@ -1,0 +1,79 @@
+"""Round trips to Redis: a batch's messages go in one, and each user still gets them in order.
+
+Counted by redis-server itself, on a server of the test's own so that nothing else is counted:
+`total_reads_processed` in INFO stats is one per read of a client's socket, and a read takes at
+most 16 KB, so commands sent in one round trip cost one read per 16 KB of them, and commands
+sent one after the other at least one read each."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from notifyhub.backends.base import Publication, PublishToken
+from notifyhub.backends.positions import NO_FLOOR
+from notifyhub.backends.redis import redis_client
+from notifyhub.backends.redis_streams import RedisKeys, RedisStreams
+from notifyhub_protocol import new_notification_message
+
+from tests.redis.faults import fault_settings
+
+pytestmark = pytest.mark.redis
+
+USERS = 20
+MESSAGES = 200
+
+
+def _body(text: str) -> bytes:
+    message = new_notification_message(title="t", message=text, level="info")
+    return message.__pydantic_serializer__.to_json(message)
+
+
+def _no_floor(_: uuid.UUID) -> tuple[str, int]:
+    return NO_FLOOR
+
+
+READ_BYTES = 16 * 1024
+"""The most redis-server reads from a client's socket at once (PROTO_IOBUF_LEN)."""
+
+
+async def _reads_and_bytes(client) -> tuple[int, int]:
+    """Reads redis-server made so far and the bytes it read, this INFO's own included."""
+    stats = await client.info("stats")
+    return int(stats["total_reads_processed"]), int(stats["total_net_input_bytes"])
+
+
+async def _round_trips(client, reads_before: int, bytes_before: int) -> int:
+    """Round trips since the counts before: reads beyond those the bytes sent needed anyway
+    (the INFO asking counts as one)."""
+    reads, received = await _reads_and_bytes(client)
+    return reads - reads_before - (received - bytes_before) // READ_BYTES
+
+
+@pytest.fixture
+async def streams(private_redis):
+    settings = fault_settings(private_redis.url)
+    client = redis_client(settings)
+    streams = RedisStreams(client, RedisKeys(settings.redis_prefix), 1000, 3600)
+    await streams.publish([uuid.uuid4()], _body("connects"), PublishToken.internal(), _no_floor)
+    yield streams
+    await client.aclose()
+
+
+async def test_a_batch_goes_to_redis_in_one_round_trip_in_order(streams: RedisStreams) -> None:
+    """200 messages to 20 users cost one round trip, and each user's stream holds its messages in
+    the batch's order, seq 1, 2, 3..."""
+    users = [uuid.uuid4() for _ in range(USERS)]
+    bodies = [_body(f"m{index}") for index in range(MESSAGES)]
+    publications = [Publication([users[index % USERS]], body, PublishToken.internal())
+                    for index, body in enumerate(bodies)]
+    before = await _reads_and_bytes(streams.redis)
+    appended = await streams.publish_many(publications, _no_floor)
+    assert await _round_trips(streams.redis, *before) <= 2  # the batch's, and the INFO asking
+    assert [[place.seq for place in places] for places in appended] == [[1 + index // USERS]
+                                                                        for index in range(MESSAGES)]
+    for number, user in enumerate(users):
+        entries = [(int(entry_id.split(b"-")[0]), fields[b"f"])
+                   for entry_id, fields in await streams.redis.xrange(streams.keys.log(user))]
+        assert entries == [(seq, b'{"seq":%d,' % seq + body[1:])
+                           for seq, body in enumerate(bodies[number::USERS], start=1)]
