@@ -1,4 +1,5 @@
-"""Round trips to Redis: a batch's messages go in one, and each user still gets them in order.
+"""Round trips to Redis: a batch's messages go in one, and so do publishes issued together, and
+each user still gets them in order.
 
 Counted by redis-server itself, on a server of the test's own so that nothing else is counted:
 `total_reads_processed` in INFO stats is one per read of a client's socket, and a read takes at
@@ -7,10 +8,11 @@ sent one after the other at least one read each."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
-from notifyhub.backends.base import Publication, PublishToken
+from notifyhub.backends.base import IdempotencyKeyReusedError, Publication, PublishToken
 from notifyhub.backends.positions import NO_FLOOR
 from notifyhub.backends.redis import redis_client
 from notifyhub.backends.redis_streams import RedisKeys, RedisStreams
@@ -77,3 +79,21 @@ async def test_a_batch_goes_to_redis_in_one_round_trip_in_order(streams: RedisSt
                    for entry_id, fields in await streams.redis.xrange(streams.keys.log(user))]
         assert entries == [(seq, b'{"seq":%d,' % seq + body[1:])
                            for seq, body in enumerate(bodies[number::USERS], start=1)]
+
+
+async def test_concurrent_publishes_share_a_round_trip_and_keep_their_own_answers(streams: RedisStreams) -> None:
+    """Publishes issued together (publishers in flight) go to Redis in one round trip; each gets
+    its own answer, so a reused idempotency key refuses that publish alone."""
+    user, token = uuid.uuid4(), PublishToken.for_key("order-1", "first body", 60)
+    await streams.publish([user], _body("first"), token, _no_floor)
+    users = [uuid.uuid4() for _ in range(USERS)]
+    before = await _reads_and_bytes(streams.redis)
+    outcomes = await asyncio.gather(
+        *(streams.publish([other], _body(f"to {index}"), PublishToken.internal(), _no_floor)
+          for index, other in enumerate(users)),
+        streams.publish([user], _body("reused"), PublishToken.for_key("order-1", "another body", 60), _no_floor),
+        return_exceptions=True)
+    assert await _round_trips(streams.redis, *before) <= 2  # the publishes', and the INFO asking
+    assert [[(place.user_id, place.seq) for place in places] for places in outcomes[:-1]] == [
+        [(other, 1)] for other in users]
+    assert isinstance(outcomes[-1], IdempotencyKeyReusedError)

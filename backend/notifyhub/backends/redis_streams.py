@@ -29,6 +29,7 @@ from .base import (
 )
 from .owner_pipelines import OwnerCalls, publish_on_owners
 from .replication import Replication
+from .shared_round_trips import SharedRoundTrips
 
 # Drops expired entries from the front of a stream; bounded work per call.
 _HELPERS = """
@@ -292,6 +293,7 @@ class RedisStreams:
         self._history_after = redis.register_script(HISTORY_AFTER)
         self._advance = redis.register_script(ADVANCE_CURSOR)
         self._live = redis.register_script(SHARDED_LIVE if self.sharded else LIVE)
+        self._round_trips = SharedRoundTrips(self._publish_on_one)  # on a single Redis
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken,
                       floors: Floors, conflation_key: str | None = None) -> list[Appended]:
@@ -308,8 +310,9 @@ class RedisStreams:
 
     async def publish_many(self, publications: list[Publication], floors: Floors) -> list[list[Appended]]:
         """`publish` for several messages (each with its token), their scripts in this order in
-        one round trip per Redis master, so each user gets them in this order. Returns where each
-        message went. Raises as `publish` does, for all of them together."""
+        one round trip per Redis master (on a single Redis, shared with concurrent publishes:
+        shared_round_trips.py), so each user gets them in this order. Returns where each message
+        went. Raises as `publish` does, for all of them together."""
         calls = [self._publish_args(user_id, publication.body, publication.token, floors, publication.conflation_key)
                  for publication in publications for user_id in publication.user_ids]
         if self.sharded:
@@ -317,7 +320,10 @@ class RedisStreams:
                 self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
                 self._replication, self._retries)
         else:
-            replies, acknowledged = await self._publish_on_one(calls)
+            replies, acknowledged = await self._round_trips.run(calls)
+            failed = next((reply for reply in replies if isinstance(reply, Exception)), None)
+            if failed is not None:
+                raise OutcomeUnknownError(f"publish: {failed!r}") from failed
         if any(reply[0] == b"reused" for reply in replies):
             raise IdempotencyKeyReusedError()
         unconfirmed = self._replication.unconfirmed(acknowledged)
@@ -338,7 +344,8 @@ class RedisStreams:
                 conflation_key or ""]
 
     async def _publish_on_one(self, calls: list[list]) -> tuple[list, list[int]]:
-        """Every call on one connection of a single Redis, then WAIT when replicas must confirm."""
+        """Every call on one connection of a single Redis, then WAIT when replicas must confirm;
+        a call's error reply is returned in its place."""
         pipe = self.redis.pipeline(transaction=False)
         try:
             # Taking a connection (waiting for a free one, connecting) sends nothing yet.
@@ -354,8 +361,8 @@ class RedisStreams:
 
     async def _run_publish(self, pipe: Pipeline, calls: list[list]) -> tuple[list, list[int]]:
         """EVALSHA every call in one round trip; a Redis that lost its scripts (NOSCRIPT: the
-        call did not run) gets the script and those calls once more. Returns the replies and
-        the replicas WAIT counted (none asked: an empty list)."""
+        call did not run) gets the script and those calls once more. Returns the replies (an
+        error reply as its exception) and the replicas WAIT counted (none asked: an empty list)."""
         replies: list = [None] * len(calls)
         pending = list(range(len(calls)))
         waiting = bool(self._replication.replicas)
@@ -373,8 +380,6 @@ class RedisStreams:
             for index, answer in zip(pending, answers):
                 if isinstance(answer, NoScriptError):
                     missing.append(index)
-                elif isinstance(answer, Exception):
-                    raise answer
                 else:
                     replies[index] = answer
             if not missing:
