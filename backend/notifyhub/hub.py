@@ -13,7 +13,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from uuid import UUID
 
 from notifyhub_protocol import CloseCode, new_read_receipt_message
@@ -272,7 +271,8 @@ class Hub:
         OutcomeUnknownError when some may have been."""
         started = time.perf_counter()
         reached = await self.backend.publish_many(
-            [replace(publication, user_ids=list(dict.fromkeys(publication.user_ids))) for publication, _ in messages])
+            [Publication(list(dict.fromkeys(publication.user_ids)), publication.body, publication.token,
+                         publication.conflation_key) for publication, _ in messages])
         for _, message_type in messages:
             self._count_sent(message_type, started)
         return reached

@@ -16,7 +16,10 @@ from notifyhub.backends.base import IdempotencyKeyReusedError, Publication, Publ
 from notifyhub.backends.positions import NO_FLOOR
 from notifyhub.backends.redis import redis_client
 from notifyhub.backends.redis_streams import RedisKeys, RedisStreams
+from notifyhub.backends.redis_wire import round_trip
 from notifyhub_protocol import new_notification_message
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from tests.redis.faults import fault_settings
 
@@ -97,3 +100,29 @@ async def test_concurrent_publishes_share_a_round_trip_and_keep_their_own_answer
     assert [[(place.user_id, place.seq) for place in places] for places in outcomes[:-1]] == [
         [(other, 1)] for other in users]
     assert isinstance(outcomes[-1], IdempotencyKeyReusedError)
+
+
+async def test_an_error_reply_takes_its_commands_place_and_the_others_run(private_redis) -> None:
+    """In one round trip, a command Redis refuses answers with its error; those around it run."""
+    client = redis_client(fault_settings(private_redis.url))
+    connection = await client.connection_pool.get_connection()
+    try:
+        set_, refused, read = await round_trip(connection, [("SET", "k", "v"), ("INCR", "k"), ("GET", "k")])
+    finally:
+        await client.connection_pool.release(connection)
+        await client.aclose()
+    assert (set_, read) == (b"OK", b"v")
+    assert isinstance(refused, ResponseError)
+
+
+async def test_a_round_trip_that_timed_out_leaves_no_reply_behind(private_redis) -> None:
+    """A reply that came too late is never taken for the next command's on that connection."""
+    client = redis_client(fault_settings(private_redis.url, redis_timeout_seconds=0.05), retries=0)
+    connection = await client.connection_pool.get_connection()
+    try:
+        with pytest.raises(RedisTimeoutError):
+            await round_trip(connection, [("BLPOP", "nothing", "0.2")])  # answers after 0.2 s
+        assert await round_trip(connection, [("ECHO", "next")]) == [b"next"]
+    finally:
+        await client.connection_pool.release(connection)
+        await client.aclose()

@@ -19,7 +19,6 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
@@ -189,8 +188,9 @@ class RedisBackend(Backend):
 
     async def publish_many(self, publications: list[Publication]) -> list[int]:
         """Every message's scripts in one round trip (per master on a cluster); see Backend."""
-        with_tokens = [replace(publication, token=publication.token or PublishToken.internal())
-                       for publication in publications]
+        with_tokens = [publication if publication.token else Publication(
+            publication.user_ids, publication.body, PublishToken.internal(), publication.conflation_key)
+            for publication in publications]
         reached = []
         for appended in await self._streams.publish_many(with_tokens, self._positions.floor):
             for place in appended:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
+from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisError
 
@@ -28,6 +28,7 @@ from .base import (
     new_epoch,
 )
 from .owner_pipelines import OwnerCalls, publish_on_owners
+from .redis_wire import round_trip
 from .replication import Replication
 from .shared_round_trips import SharedRoundTrips
 
@@ -117,6 +118,7 @@ redis.call('@PUBLISH@', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
 return {'new', epoch, seq, redis.call('HLEN', KEYS[3])}
 """
 PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "PUBLISH")
+PUBLISH_KEYS = 6
 SHARDED_PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "SPUBLISH")
 
 # KEYS: meta, log, latest. ARGV: new_epoch, since_epoch, since_seq, now_ms, max_age_ms, count,
@@ -207,25 +209,35 @@ class RedisKeys:
 
     prefix: str
 
+    def user_tag(self, user_id: UUID) -> str:
+        """What every key of the user starts with: the prefix and the user's hash tag."""
+        return f"{self.prefix}:{{{user_id}}}:"
+
     def meta(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:meta"
+        return self.user_tag(user_id) + "meta"
 
     def log(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:log"
+        return self.user_tag(user_id) + "log"
 
     def latest(self, user_id: UUID) -> str:
         """Each conflation key's last seq in the user's stream."""
-        return f"{self.prefix}:{{{user_id}}}:latest"
+        return self.user_tag(user_id) + "latest"
 
     def connections(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:conns"
+        return self.user_tag(user_id) + "conns"
 
     def channel(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:live"
+        return self.user_tag(user_id) + "live"
 
     def publish_token(self, user_id: UUID, token: str) -> str:
         """Records that the publish with this token reached the user (and at which seq)."""
-        return f"{self.prefix}:{{{user_id}}}:done:{token}"
+        return f"{self.user_tag(user_id)}done:{token}"
+
+    def publish_keys(self, user_id: UUID, token: str) -> tuple[str, ...]:
+        """The publish script's KEYS (meta, log, conns, channel, token, latest), the user's id
+        turned into text once: a batch builds them for every message."""
+        tag = self.user_tag(user_id)
+        return tag + "meta", tag + "log", tag + "conns", tag + "live", f"{tag}done:{token}", tag + "latest"
 
     def idempotency_key(self, key: str) -> str:
         """The claim of an Idempotency-Key: the fingerprint of the request that used it."""
@@ -313,8 +325,9 @@ class RedisStreams:
         one round trip per Redis master (on a single Redis, shared with concurrent publishes:
         shared_round_trips.py), so each user gets them in this order. Returns where each message
         went. Raises as `publish` does, for all of them together."""
-        calls = [self._publish_args(user_id, publication.body, publication.token, floors, publication.conflation_key)
-                 for publication in publications for user_id in publication.user_ids]
+        now = now_ms()
+        calls = [self._publish_args(user_id, publication.body, publication.token, floors, publication.conflation_key,
+                                    now) for publication in publications for user_id in publication.user_ids]
         if self.sharded:
             replies, acknowledged = await publish_on_owners(
                 self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
@@ -334,32 +347,29 @@ class RedisStreams:
                  for user_id, reply in zip(publication.user_ids, answers)] for publication in publications]
 
     def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors,
-                      conflation_key: str | None) -> list:
-        keys = [self.keys.meta(user_id), self.keys.log(user_id), self.keys.connections(user_id),
-                self.keys.channel(user_id), self.keys.publish_token(user_id, token.value),
-                self.keys.latest(user_id)]
+                      conflation_key: str | None, now: int) -> list:
         floor_epoch, floor_seq = floors(user_id)
-        return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now_ms(), new_epoch(),
-                token.fingerprint, int(token.window_seconds * 1000), floor_epoch, floor_seq,
-                conflation_key or ""]
+        return [PUBLISH_KEYS, *self.keys.publish_keys(user_id, token.value), body, self._max_messages,
+                self._max_age_ms, now, new_epoch(), token.fingerprint, int(token.window_seconds * 1000),
+                floor_epoch, floor_seq, conflation_key or ""]
 
     async def _publish_on_one(self, calls: list[list]) -> tuple[list, list[int]]:
         """Every call on one connection of a single Redis, then WAIT when replicas must confirm;
         a call's error reply is returned in its place."""
-        pipe = self.redis.pipeline(transaction=False)
+        pool = self.redis.connection_pool
         try:
             # Taking a connection (waiting for a free one, connecting) sends nothing yet.
-            pipe.connection = await self.redis.connection_pool.get_connection()
+            connection = await pool.get_connection()
         except (RedisError, OSError) as exc:
             raise BackendUnavailableError(f"publish: {exc}") from exc
         try:
-            return await self._run_publish(pipe, calls)
+            return await self._run_publish(connection, calls)
         except (RedisError, OSError) as exc:
             raise OutcomeUnknownError(f"publish: {exc!r}") from exc
         finally:
-            await pipe.reset()  # gives the connection back to the pool
+            await pool.release(connection)
 
-    async def _run_publish(self, pipe: Pipeline, calls: list[list]) -> tuple[list, list[int]]:
+    async def _run_publish(self, connection: AbstractConnection, calls: list[list]) -> tuple[list, list[int]]:
         """EVALSHA every call in one round trip; a Redis that lost its scripts (NOSCRIPT: the
         call did not run) gets the script and those calls once more. Returns the replies (an
         error reply as its exception) and the replicas WAIT counted (none asked: an empty list)."""
@@ -367,13 +377,11 @@ class RedisStreams:
         pending = list(range(len(calls)))
         waiting = bool(self._replication.replicas)
         for attempt in range(2):
-            if attempt:
-                pipe.execute_command("SCRIPT LOAD", self._publish_script)
-            for index in pending:
-                pipe.execute_command("EVALSHA", self._publish_sha, *calls[index])
+            commands = [("SCRIPT", "LOAD", self._publish_script)] if attempt else []
+            commands += [("EVALSHA", self._publish_sha, *calls[index]) for index in pending]
             if waiting:
-                pipe.execute_command(*self._replication.wait_command())
-            answers = await pipe.execute(raise_on_error=False)
+                commands.append(self._replication.wait_command())
+            answers = await round_trip(connection, commands)
             answers = answers[1:] if attempt else answers
             acknowledged = [answers.pop()] if waiting else []
             missing = []
