@@ -37,7 +37,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated: " + ", ".join(PEERS))
     parser.add_argument("--baseline", type=Path, metavar="SOURCE",
                         help="also run the hub built from this source tree (its backend/ and generated/), "
-                             "as column notifyhub-baseline, in scenarios A-E")
+                             "as column notifyhub-baseline in scenarios A-E, notifyhub-redis-1hub-baseline in G")
     parser.add_argument("--out", type=Path, default=project_root() / "bench" / "results")
     parser.add_argument("--write-md", action="store_true", help="update BENCHMARKS.md with the tables")
     parser.add_argument("--pyspy", action="store_true",

@@ -30,11 +30,15 @@ class Recorder:
             counts["error"] = result["error"]
         self.checks.append({"scenario": scenario, "step": step, "server": server, "n": n, **counts})
 
-    def record_usage(self, scenario: str, step: str, server: str, n: int, usage: Usage) -> None:
+    def record_usage(self, scenario: str, step: str, server: str, n: int, usage: Usage,
+                     shared_cpu_seconds: float = 0.0) -> None:
+        """`shared_cpu_seconds`: the part of the server CPU spent by processes beside the servers
+        (redis-server in G), so that the hubs' share and Redis's can be told apart."""
         wall = usage.wall_seconds or float("nan")
         self.usage.append({"scenario": scenario, "step": step, "server": server, "n": n,
                            "wall_seconds": round(wall, 4),
                            "server_cpu_seconds": round(usage.server_cpu_seconds, 4),
+                           "shared_cpu_seconds": round(shared_cpu_seconds, 4),
                            "client_cpu_seconds": round(usage.client_cpu_seconds, 4),
                            "server_cpu_share": round(usage.server_cpu_seconds / wall, 3),
                            "client_cpu_share": round(usage.client_cpu_seconds / wall, 3)})

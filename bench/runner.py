@@ -37,7 +37,7 @@ def run(sizes: Sizes, peers: list[str], scenarios: set[str], context: RunContext
                 if "G" in scenarios:
                     log(f"round {round_ + 1}/{sizes.rounds}: two hubs over Redis")
                     with guarded(context, "G", "notifyhub-redis", sizes.two_hub_connections, log):
-                        two_hubs.run(context, sizes, round_, redis_url, redis_pid)
+                        two_hubs.run(context, sizes, round_, redis_url, redis_pid, baseline)
 
 
 def run_fanout(spec, n: int, round_: int, sizes: Sizes, scenarios: set[str], context: RunContext) -> None:

@@ -55,8 +55,18 @@ def baseline(source: Path) -> ServerSpec:
 
     It runs in the same run as the working tree, so a change is measured side by side.
     """
-    path = os.pathsep.join(str(source / part) for part in ("backend", "generated/python"))
-    return NOTIFYHUB_IN_PROCESS.with_env("notifyhub-baseline", PYTHONPATH=path)
+    return NOTIFYHUB_IN_PROCESS.with_env("notifyhub-baseline", PYTHONPATH=_source_path(source))
+
+
+def baseline_hub(source: Path) -> ServerSpec:
+    """`notifyhub serve` built from another source tree (`--baseline`; scenario G)."""
+    return NOTIFYHUB.with_env("notifyhub-baseline", PYTHONPATH=_source_path(source))
+
+
+def _source_path(source: Path) -> str:
+    """The source tree's packages ahead of the installed ones (an editable install's finder comes
+    after PYTHONPATH)."""
+    return os.pathsep.join(str(source / part) for part in ("backend", "generated/python"))
 
 
 def compared(peer_names: list[str], hub: ServerSpec = NOTIFYHUB, baseline_source: Path | None = None

@@ -53,7 +53,8 @@ class Session:
                 stack.enter_context(profiled(self.servers[0].pid, profile))
             usage = stack.enter_context(measured(self.server_pids, self.client.pid))
             yield usage
-        self.context.recorder.record_usage(scenario, step, self.label, self.n, usage)
+        self.context.recorder.record_usage(scenario, step, self.label, self.n, usage,
+                                           sum(usage.cpu_by_pid[pid] for pid in self.extra_pids))
 
     def _profile_path(self, scenario: str, step: str) -> Path | None:
         if self.context.profile_dir is None or not self.label.startswith("notifyhub"):

@@ -19,7 +19,7 @@ from notifyhub_protocol import CloseCode, new_read_receipt_message
 from pydantic import BaseModel
 
 from .auth import Identity
-from .backends.base import Backend, BackendUnavailableError, PublishToken, Replay, Since, message_id_of
+from .backends.base import Backend, BackendUnavailableError, Publication, PublishToken, Replay, Since, message_id_of
 from .connection import Connection, ConnectionLimits, FlushRound, Socket
 from .deadlines import Deadlines
 from .delivery_policy import Policies, conflation_key, policy_of, schema_policies
@@ -278,6 +278,23 @@ class Hub:
             reached = await self.backend.publish(user_ids, body, token, conflation_key,
                                                  fallback_delay(policy, self.settings.fallback_delay_scale))
         self._count_sent(message_type, started)
+        return reached
+
+    async def send_encoded_together(self, messages: list[tuple[Publication, str]]) -> list[int]:
+        """`send_encoded` for several (publication, message type) pairs of types not delivered
+        live, in this order: the backend may send them together (over Redis, one round trip).
+        Returns each one's connections reached.
+
+        Raises as `send_encoded` does; BackendUnavailableError when none was sent,
+        OutcomeUnknownError when some may have been."""
+        started = time.perf_counter()
+        scale = self.settings.fallback_delay_scale
+        reached = await self.backend.publish_many(
+            [Publication(list(dict.fromkeys(publication.user_ids)), publication.body, publication.token,
+                         publication.conflation_key, fallback_delay(policy_of(self.policies, message_type), scale))
+             for publication, message_type in messages])
+        for _, message_type in messages:
+            self._count_sent(message_type, started)
         return reached
 
     async def broadcast_encoded(self, body: bytes, message_type: str) -> int:

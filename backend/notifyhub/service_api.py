@@ -9,13 +9,22 @@ the body is read.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from notifyhub_protocol import RefusalReason
+from pydantic import BaseModel
 
 from .answers import Answer, refusal
 from .auth import verify_service_key
-from .backends.base import BackendUnavailableError, IdempotencyKeyReusedError, OutcomeUnknownError
+from .backends.base import (
+    BackendUnavailableError,
+    IdempotencyKeyReusedError,
+    OutcomeUnknownError,
+    Publication,
+    PublishToken,
+)
 from .errors import AuthenticationError, InvalidMessageError
 from .hub import Hub
 from .idempotency import IdempotentRequest, InvalidIdempotencyKeyError, parse_idempotency_key
@@ -56,7 +65,7 @@ async def answer_publish(hub: Hub, body: bytes, idempotent: IdempotentRequest | 
         return _invalid(exc)
     try:
         first = await _claim(hub, idempotent)
-        return Answer(202, await _deliver(hub, publish_request, idempotent, 0, first))
+        return Answer(202, await _deliver(hub, _outgoing(hub, publish_request, idempotent, 0), idempotent, first))
     except IdempotencyKeyReusedError as exc:
         return Answer.refusing(exc)
     except (BackendUnavailableError, OutcomeUnknownError) as exc:
@@ -70,15 +79,23 @@ async def answer_batch(hub: Hub, body: bytes, idempotent: IdempotentRequest | No
         batch = parse_batch_request(body, settings.max_recipients_per_request, settings.max_batch_requests)
     except InvalidMessageError as exc:
         return _invalid(exc)
+    outgoing = [_outgoing(hub, publish_request, idempotent, index)
+                for index, publish_request in enumerate(batch.requests)]
     results = []
     try:
         first = await _claim(hub, idempotent)
-        for index, publish_request in enumerate(batch.requests):
-            results.append(await _deliver(hub, publish_request, idempotent, index, first))
+        for group in _sent_together(outgoing, settings.max_recipients_per_request):
+            if group[0].durable:
+                reached = await hub.send_encoded_together([(item.publication(hub), item.message.type)
+                                                           for item in group])
+                results.extend(item.result(count) for item, count in zip(group, reached))
+            else:
+                results.append(await _deliver(hub, group[0], idempotent, first))
     except IdempotencyKeyReusedError as exc:
         return Answer.refusing(exc)
     except (BackendUnavailableError, OutcomeUnknownError) as exc:
-        # `results` are the requests done; the one that failed is undone (503) or unknown (504).
+        # `results` are the requests done; those sent together after them are undone (503) or
+        # unknown (504).
         return unavailable(exc, settings.retry_after_seconds, results=results, accepted=len(results))
     return Answer(202, {"results": results})
 
@@ -95,25 +112,68 @@ async def _claim(hub: Hub, idempotent: IdempotentRequest | None) -> bool:
                                                    idempotent.window_seconds)
 
 
-async def _deliver(hub: Hub, publish_request: PublishRequest, idempotent: IdempotentRequest | None,
-                   index: int, first: bool) -> dict[str, Any]:
-    """Send message `index` of a request (validated, rules included, when it was parsed). With a
-    key, users recorded as having it are skipped, and a broadcast or a message of a type delivered
-    live (not recorded per user) is sent the first time only."""
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    """Message `index` of a request, stamped and encoded, with its token (with a key)."""
+
+    request: PublishRequest
+    message: BaseModel
+    body: bytes
+    token: PublishToken | None
+    durable: bool
+    """To the users' streams: not a broadcast, nor a type delivered live."""
+
+    def publication(self, hub: Hub) -> Publication:
+        return Publication(self.request.user_ids, self.body, self.token, hub.conflation_key(self.message))
+
+    def result(self, reached: int) -> dict[str, Any]:
+        return {"id": str(self.message.id), "type": self.message.type, "connections": reached}
+
+
+def _outgoing(hub: Hub, publish_request: PublishRequest, idempotent: IdempotentRequest | None,
+              index: int) -> _Outgoing:
+    """Message `index` of a request (validated, rules included, when it was parsed), ready to send."""
     message = stamp(publish_request.message)
     token = None
     if idempotent is not None:
         message = message.model_copy(update={"id": idempotent.message_id(index)})
         token = idempotent.token(index)
-    body = encode(message)
-    if not (publish_request.broadcast or hub.delivered_live(message.type)):
-        reached = await hub.send_encoded(publish_request.user_ids, body, message.type, token,
+    durable = not (publish_request.broadcast or hub.delivered_live(message.type))
+    return _Outgoing(publish_request, message, encode(message), token, durable)
+
+
+def _sent_together(outgoing: list[_Outgoing], max_recipients: int) -> Iterator[list[_Outgoing]]:
+    """The messages in order, in groups sent together: consecutive durable ones, up to
+    `max_recipients` recipients in all (one message's limit, so one round trip to Redis carries
+    no more than a single request may), and each other message on its own."""
+    group: list[_Outgoing] = []
+    recipients = 0
+    for item in outgoing:
+        count = len(item.request.user_ids or ())
+        if group and (not item.durable or recipients + count > max_recipients):
+            yield group
+            group, recipients = [], 0
+        if not item.durable:
+            yield [item]
+            continue
+        group.append(item)
+        recipients += count
+    if group:
+        yield group
+
+
+async def _deliver(hub: Hub, item: _Outgoing, idempotent: IdempotentRequest | None, first: bool) -> dict[str, Any]:
+    """Send one message. With a key, users recorded as having it are skipped, and a broadcast or
+    a message of a type delivered live (not recorded per user) is sent the first time only."""
+    message, body, publish_request = item.message, item.body, item.request
+    if item.durable:
+        reached = await hub.send_encoded(publish_request.user_ids, body, message.type, item.token,
                                          hub.conflation_key(message))
     elif first:
         reached = await _send_live_once(hub, publish_request, body, message.type, idempotent)
     else:
         reached = 0
-    return {"id": str(message.id), "type": message.type, "connections": reached}
+    return item.result(reached)
 
 
 async def _send_live_once(hub: Hub, publish_request: PublishRequest, body: bytes, message_type: str,

@@ -2,23 +2,27 @@
 
 Compared side by side: one hub on the memory backend (what Redis costs is measured against it), one
 hub over Redis (publish and connections on it), and two hubs (publish on the first, every connection
-on the second). CPU is that of the hubs plus, over Redis, redis-server.
+on the second). CPU is that of the hubs plus, over Redis, redis-server. With `--baseline`, one hub
+over Redis built from the older source runs too, as column notifyhub-redis-1hub-baseline.
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
+from pathlib import Path
 
 from bench.loadclient import LoadClient
 from bench.session import CLIENT_CPUS, RunContext, Session, started
-from bench.servers import NOTIFYHUB
+from bench.servers import NOTIFYHUB, ServerSpec, baseline_hub
 from bench.sizes import Sizes
 
 
-def run(context: RunContext, sizes: Sizes, round_: int, redis_url: str, redis_pid: int) -> None:
+def run(context: RunContext, sizes: Sizes, round_: int, redis_url: str, redis_pid: int,
+        baseline: Path | None = None) -> None:
     memory = (NOTIFYHUB.with_env("notifyhub-memory-1hub"), 1, [])
-    for spec, hubs, extra_pids in (memory, (_over_redis(redis_url, 1), 1, [redis_pid]),
+    before = [(_over_redis(redis_url, 1, baseline_hub(baseline), "-baseline"), 1, [redis_pid])] if baseline else []
+    for spec, hubs, extra_pids in (memory, (_over_redis(redis_url, 1), 1, [redis_pid]), *before,
                                    (_over_redis(redis_url, 2), 2, [redis_pid])):
         with contextlib.ExitStack() as stack:
             servers = [stack.enter_context(started(spec, context, f"-{index}")) for index in range(hubs)]
@@ -29,9 +33,9 @@ def run(context: RunContext, sizes: Sizes, round_: int, redis_url: str, redis_pi
             _measure(session, sizes)
 
 
-def _over_redis(redis_url: str, hubs: int):
-    return NOTIFYHUB.with_env(f"notifyhub-redis-{hubs}hub", NOTIFYHUB_BACKEND="redis", NOTIFYHUB_REDIS_URL=redis_url,
-                              NOTIFYHUB_REDIS_PREFIX=f"bench-{uuid.uuid4().hex}")
+def _over_redis(redis_url: str, hubs: int, hub: ServerSpec = NOTIFYHUB, suffix: str = "") -> ServerSpec:
+    return hub.with_env(f"notifyhub-redis-{hubs}hub{suffix}", NOTIFYHUB_BACKEND="redis", NOTIFYHUB_REDIS_URL=redis_url,
+                        NOTIFYHUB_REDIS_PREFIX=f"bench-{uuid.uuid4().hex}")
 
 
 def _measure(session: Session, sizes: Sizes) -> None:

@@ -145,3 +145,17 @@ async def test_a_live_type_reaches_open_connections_and_is_never_replayed(hub: R
     assert [(m["id"], m["seq"]) for m in await replayed(resumed)] == [(durable_id, 1)]
     fresh = await hub.connect(user)
     assert [m["id"] for m in await replayed(fresh)] == [durable_id]
+
+
+async def test_a_batch_mixing_durable_and_live_types_arrives_in_its_order(hub: RunningHub) -> None:
+    """A batch whose durable messages are sent together around live ones: an open tab gets every
+    message once in the batch's order, the durable ones with consecutive seqs."""
+    hub.hub.policies = {**hub.hub.policies, "notification": DeliveryPolicy("live")}
+    user = uuid.uuid4()
+    tab = await hub.connect(user)
+    published = [progress(BOOKS[0], 1), progress(BOOKS[1], 1), notification("live"),
+                 progress(BOOKS[0], 2), notification("live again"), progress(BOOKS[1], 2)]
+    ids = await publish_batch(hub, user, published)
+    frames = [await tab.receive() for _ in published]
+    assert [frame["id"] for frame in frames] == ids
+    assert [frame.get("seq") for frame in frames] == [1, 2, None, 3, None, 4]

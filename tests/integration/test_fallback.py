@@ -17,7 +17,7 @@ from notifyhub.backends.redis_streams import RedisKeys
 from notifyhub.fallback.vapid import generate_vapid_key
 
 from tests.conftest import HubFactory
-from tests.support.hubs import RunningHub, hub_settings, serve_in_process
+from tests.support.hubs import SERVICE_KEY, RunningHub, hub_settings, serve_in_process
 from tests.support.push_service import serve_push_service
 from tests.support.schemas import server_examples
 from tests.support.webhook_receiver import SECRET, WebhookReceiver, webhook_receiver
@@ -79,6 +79,25 @@ async def test_an_unacknowledged_message_reaches_the_webhook_signed_with_its_env
     await until_metric(hub, "notifyhub_fallback_deliveries_total", 1, SENT)
     assert await metric(hub, "notifyhub_fallback_acknowledged_total") == 0
     assert receiver.ids() == [f"{message_id}:{user_id}"]
+
+
+async def test_messages_of_a_batch_are_scheduled_like_single_publishes(
+        start_hub: HubFactory, receiver: WebhookReceiver) -> None:
+    """A batch's book_ready messages, to two users, each reach the webhook once; its notification
+    (a type with no fallback) never does."""
+    hub = await start_hub(**webhook_settings(receiver))
+    users = [uuid.uuid4(), uuid.uuid4()]
+    requests = [{"user_ids": [str(user)], "message": BOOK_READY} for user in users]
+    requests.append({"user_ids": [str(users[0])], "message": {
+        "type": "notification", "payload": server_examples(services_only=True)["notification"]["payload"]}})
+    async with httpx.AsyncClient(base_url=hub.base_url) as http:
+        response = await http.post("/api/v1/messages/batch", json={"requests": requests},
+                                   headers={"Authorization": f"Bearer {SERVICE_KEY}"})
+    assert response.status_code == 202, response.text
+    ids = [result["id"] for result in response.json()["results"]]
+    await asyncio.to_thread(receiver.wait_for, 2, 15)
+    await until_metric(hub, "notifyhub_fallback_deliveries_total", 2, SENT)
+    assert sorted(receiver.ids()) == sorted(f"{message_id}:{user}" for message_id, user in zip(ids, users))
 
 
 async def test_a_message_acknowledged_in_time_is_never_sent(start_hub: HubFactory, receiver: WebhookReceiver) -> None:

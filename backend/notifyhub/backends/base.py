@@ -80,6 +80,18 @@ class PublishToken:
         return cls(value, fingerprint, window_seconds)
 
 
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One message for several users' streams: what `Backend.publish` takes, for `publish_many`."""
+
+    user_ids: list[UUID]
+    body: bytes
+    token: PublishToken | None = None
+    conflation_key: str | None = None
+    fallback_seconds: float | None = None
+    """When set, each user's message is scheduled for its type's fallback after this long."""
+
+
 def fingerprint(*parts: bytes) -> str:
     """A short digest of what a request asked for."""
     digest = hashlib.sha256()
@@ -274,6 +286,25 @@ class Backend(ABC):
         BackendUnavailableError when nothing was sent, OutcomeUnknownError when it may have been
         applied to some users, IdempotencyKeyReusedError when the token was recorded for a user
         with another fingerprint."""
+
+    async def publish_many(self, publications: list[Publication]) -> list[int]:
+        """`publish` for several messages, in this order (each user gets them in this order);
+        a backend may send them together, so that a batch costs one round trip. Returns each
+        message's connections.
+
+        Raises BackendUnavailableError when none was sent, OutcomeUnknownError when some may have
+        been (retry with the same tokens to complete them), IdempotencyKeyReusedError as
+        `publish` does. This default publishes them one after the other."""
+        reached: list[int] = []
+        for publication in publications:
+            try:
+                reached.append(await self.publish(publication.user_ids, publication.body, publication.token,
+                                                  publication.conflation_key, publication.fallback_seconds))
+            except BackendUnavailableError as exc:
+                if not reached:
+                    raise
+                raise OutcomeUnknownError(f"{exc.detail} (after {len(reached)} messages were sent)") from exc
+        return reached
 
     @abstractmethod
     async def claim_idempotency_key(self, key: str, fingerprint: str, window_seconds: float) -> bool:

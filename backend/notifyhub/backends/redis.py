@@ -19,6 +19,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
@@ -37,6 +38,7 @@ from .base import (
     Deliveries,
     HubSummary,
     Page,
+    Publication,
     PublishToken,
     Replay,
     Since,
@@ -193,11 +195,19 @@ class RedisBackend(Backend):
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken | None = None,
                       conflation_key: str | None = None, fallback_seconds: float | None = None) -> int:
-        appended = await self._streams.publish(user_ids, body, token or PublishToken.internal(),
-                                               self._positions.floor, conflation_key, fallback_seconds)
-        for place in appended:
-            self._positions.saw(place.user_id, place.epoch, place.seq)
-        return sum(place.connections for place in appended)
+        [reached] = await self.publish_many([Publication(user_ids, body, token, conflation_key, fallback_seconds)])
+        return reached
+
+    async def publish_many(self, publications: list[Publication]) -> list[int]:
+        """Every message's scripts in one round trip (per master on a cluster); see Backend."""
+        with_tokens = [publication if publication.token else replace(publication, token=PublishToken.internal())
+                       for publication in publications]
+        reached = []
+        for appended in await self._streams.publish_many(with_tokens, self._positions.floor):
+            for place in appended:
+                self._positions.saw(place.user_id, place.epoch, place.seq)
+            reached.append(sum(place.connections for place in appended))
+        return reached
 
     async def claim_idempotency_key(self, key: str, fingerprint: str, window_seconds: float) -> bool:
         async with unavailable_on_error("idempotency key"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
+from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisError
 
@@ -24,12 +24,15 @@ from .base import (
     IdempotencyKeyReusedError,
     OutcomeUnknownError,
     Page,
+    Publication,
     PublishToken,
     new_epoch,
 )
 from .owner_pipelines import OwnerCalls, publish_on_owners
 from .redis_schedule import bucket_of, schedule_after_publish
+from .redis_wire import round_trip
 from .replication import Replication
+from .shared_round_trips import SharedRoundTrips
 
 # Drops expired entries from the front of a stream; bounded work per call.
 _HELPERS = """
@@ -215,25 +218,35 @@ class RedisKeys:
 
     prefix: str
 
+    def user_tag(self, user_id: UUID) -> str:
+        """What every key of the user starts with: the prefix and the user's hash tag."""
+        return f"{self.prefix}:{{{user_id}}}:"
+
     def meta(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:meta"
+        return self.user_tag(user_id) + "meta"
 
     def log(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:log"
+        return self.user_tag(user_id) + "log"
 
     def latest(self, user_id: UUID) -> str:
         """Each conflation key's last seq in the user's stream."""
-        return f"{self.prefix}:{{{user_id}}}:latest"
+        return self.user_tag(user_id) + "latest"
 
     def connections(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:conns"
+        return self.user_tag(user_id) + "conns"
 
     def channel(self, user_id: UUID) -> str:
-        return f"{self.prefix}:{{{user_id}}}:live"
+        return self.user_tag(user_id) + "live"
 
     def publish_token(self, user_id: UUID, token: str) -> str:
         """Records that the publish with this token reached the user (and at which seq)."""
-        return f"{self.prefix}:{{{user_id}}}:done:{token}"
+        return f"{self.user_tag(user_id)}done:{token}"
+
+    def publish_keys(self, user_id: UUID, token: str) -> tuple[str, ...]:
+        """The publish script's KEYS (meta, log, conns, channel, token, latest), the user's id
+        turned into text once: a batch builds them for every message."""
+        tag = self.user_tag(user_id)
+        return tag + "meta", tag + "log", tag + "conns", tag + "live", f"{tag}done:{token}", tag + "latest"
 
     def fallback_due(self, bucket: int) -> str:
         """A bucket's schedule: entry name -> due time (Unix ms), a sorted set."""
@@ -321,6 +334,7 @@ class RedisStreams:
         self._history_after = redis.register_script(HISTORY_AFTER)
         self._advance = redis.register_script(ADVANCE_CURSOR)
         self._live = redis.register_script(SHARDED_LIVE if self.sharded else LIVE)
+        self._round_trips = SharedRoundTrips(self._publish_on_one)  # on a single Redis
 
     async def publish(self, user_ids: list[UUID], body: bytes, token: PublishToken,
                       floors: Floors, conflation_key: str | None = None,
@@ -336,77 +350,91 @@ class RedisStreams:
         user has the message at most once: retry with the same token to complete it), and
         IdempotencyKeyReusedError when a user recorded the token with another fingerprint.
         """
-        due = None if fallback_seconds is None else due_ms(now_ms(), fallback_seconds)
-        calls = [self._publish_args(user_id, body, token, floors, conflation_key, None if self.sharded else due)
-                 for user_id in user_ids]
+        [appended] = await self.publish_many(
+            [Publication(user_ids, body, token, conflation_key, fallback_seconds)], floors)
+        return appended
+
+    async def publish_many(self, publications: list[Publication], floors: Floors) -> list[list[Appended]]:
+        """`publish` for several messages (each with its token), their scripts in this order in
+        one round trip per Redis master (on a single Redis, shared with concurrent publishes:
+        shared_round_trips.py), so each user gets them in this order. Returns where each message
+        went. Raises as `publish` does, for all of them together."""
+        now = now_ms()
+        dues = [None if publication.fallback_seconds is None else due_ms(now, publication.fallback_seconds)
+                for publication in publications]
+        calls = [self._publish_args(user_id, publication.body, publication.token, floors, publication.conflation_key,
+                                    now, None if self.sharded else due)
+                 for publication, due in zip(publications, dues) for user_id in publication.user_ids]
         if self.sharded:
             replies, acknowledged = await publish_on_owners(
                 self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
                 self._replication, self._retries)
         else:
-            replies, acknowledged = await self._publish_on_one(calls)
+            replies, acknowledged = await self._round_trips.run(calls)
+            failed = next((reply for reply in replies if isinstance(reply, Exception)), None)
+            if failed is not None:
+                raise OutcomeUnknownError(f"publish: {failed!r}") from failed
         if any(reply[0] == b"reused" for reply in replies):
             raise IdempotencyKeyReusedError()
         unconfirmed = self._replication.unconfirmed(acknowledged)
         if unconfirmed is not None:
             raise unconfirmed
-        appended = [Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
-                    for user_id, reply in zip(user_ids, replies)]
-        if self.sharded and due is not None:
-            await schedule_after_publish(self.redis, self.keys, appended, body, due)
+        answers = iter(replies)
+        appended = [[Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
+                     for user_id, reply in zip(publication.user_ids, answers)] for publication in publications]
+        if self.sharded:
+            for publication, places, due in zip(publications, appended, dues):
+                if due is not None:
+                    await schedule_after_publish(self.redis, self.keys, places, publication.body, due)
         return appended
 
     def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors,
-                      conflation_key: str | None, due: int | None) -> list:
-        keys = [self.keys.meta(user_id), self.keys.log(user_id), self.keys.connections(user_id),
-                self.keys.channel(user_id), self.keys.publish_token(user_id, token.value),
-                self.keys.latest(user_id)]
+                      conflation_key: str | None, now: int, due: int | None) -> list:
+        """The publish script's KEYS and ARGV; with `due`, also the user's schedule bucket."""
+        keys = self.keys.publish_keys(user_id, token.value)
         if due is not None:
             bucket = bucket_of(user_id)
-            keys += [self.keys.fallback_due(bucket), self.keys.fallback_entries(bucket)]
+            keys += (self.keys.fallback_due(bucket), self.keys.fallback_entries(bucket))
         floor_epoch, floor_seq = floors(user_id)
-        return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now_ms(), new_epoch(),
-                token.fingerprint, int(token.window_seconds * 1000), floor_epoch, floor_seq,
-                conflation_key or "", "" if due is None else due, str(user_id)]
+        return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now, new_epoch(), token.fingerprint,
+                int(token.window_seconds * 1000), floor_epoch, floor_seq, conflation_key or "",
+                "" if due is None else due, str(user_id)]
 
     async def _publish_on_one(self, calls: list[list]) -> tuple[list, list[int]]:
-        """Every call on one connection of a single Redis, then WAIT when replicas must confirm."""
-        pipe = self.redis.pipeline(transaction=False)
+        """Every call on one connection of a single Redis, then WAIT when replicas must confirm;
+        a call's error reply is returned in its place."""
+        pool = self.redis.connection_pool
         try:
             # Taking a connection (waiting for a free one, connecting) sends nothing yet.
-            pipe.connection = await self.redis.connection_pool.get_connection()
+            connection = await pool.get_connection()
         except (RedisError, OSError) as exc:
             raise BackendUnavailableError(f"publish: {exc}") from exc
         try:
-            return await self._run_publish(pipe, calls)
+            return await self._run_publish(connection, calls)
         except (RedisError, OSError) as exc:
             raise OutcomeUnknownError(f"publish: {exc!r}") from exc
         finally:
-            await pipe.reset()  # gives the connection back to the pool
+            await pool.release(connection)
 
-    async def _run_publish(self, pipe: Pipeline, calls: list[list]) -> tuple[list, list[int]]:
+    async def _run_publish(self, connection: AbstractConnection, calls: list[list]) -> tuple[list, list[int]]:
         """EVALSHA every call in one round trip; a Redis that lost its scripts (NOSCRIPT: the
-        call did not run) gets the script and those calls once more. Returns the replies and
-        the replicas WAIT counted (none asked: an empty list)."""
+        call did not run) gets the script and those calls once more. Returns the replies (an
+        error reply as its exception) and the replicas WAIT counted (none asked: an empty list)."""
         replies: list = [None] * len(calls)
         pending = list(range(len(calls)))
         waiting = bool(self._replication.replicas)
         for attempt in range(2):
-            if attempt:
-                pipe.execute_command("SCRIPT LOAD", self._publish_script)
-            for index in pending:
-                pipe.execute_command("EVALSHA", self._publish_sha, *calls[index])
+            commands = [("SCRIPT", "LOAD", self._publish_script)] if attempt else []
+            commands += [("EVALSHA", self._publish_sha, *calls[index]) for index in pending]
             if waiting:
-                pipe.execute_command(*self._replication.wait_command())
-            answers = await pipe.execute(raise_on_error=False)
+                commands.append(self._replication.wait_command())
+            answers = await round_trip(connection, commands)
             answers = answers[1:] if attempt else answers
             acknowledged = [answers.pop()] if waiting else []
             missing = []
             for index, answer in zip(pending, answers):
                 if isinstance(answer, NoScriptError):
                     missing.append(index)
-                elif isinstance(answer, Exception):
-                    raise answer
                 else:
                     replies[index] = answer
             if not missing:
