@@ -31,7 +31,7 @@ help:
 	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~16 min)"
 	@echo "make bench-quick    the same, smaller (~3 min); prints the tables, leaves BENCHMARKS.md alone"
 	@echo "make bench-capacity 1-3 hubs over one Redis and over clusters of 1-3 masters: CPU per delivery of"
-	@echo "                    each hub and each redis-server, memory; the sizing in docs/capacity.md (~8 min)"
+	@echo "                    each hub and each redis-server, memory; the sizing in docs/capacity.md (~7 min)"
 	@echo "make soak           10 minutes of traffic to 1,000 connections; fails unless memory stays flat"
 	@echo "make clean          remove .venv/ and node_modules/"
 

@@ -59,7 +59,7 @@ ATTEMPTS = 2
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.capacity", description=__doc__.split("\n\n")[1])
     parser.add_argument("--size", choices=list(SIZES), default="full",
-                        help="full: 12 layouts, about 8 min; quick: 4 layouts, about 2 min; smoke: the test's")
+                        help="full: 12 layouts, about 7 min; quick: 4 layouts, about 1 min; smoke: the test's")
     parser.add_argument("--quick", dest="size", action="store_const", const="quick", help="the same as --size quick")
     parser.add_argument("--out", type=Path, default=project_root() / "bench" / "results")
     parser.add_argument("--write-md", action="store_true", help=f"put the tables into {DOC.relative_to(project_root())}")

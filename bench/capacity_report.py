@@ -77,7 +77,7 @@ def _us(values: list[float]) -> str:
 
 
 def _cpu_table(layouts: list[dict], step: str, what: str) -> str:
-    lines = [f"#### CPU per delivery, targeted sends, {what}", "",
+    lines = [f"### CPU per delivery, targeted sends, {what}", "",
              "| layout | deliveries/s | each hub (µs) | hubs: c_hub (µs) | each redis-server (µs) | "
              "Redis: c_redis (µs) | total (µs) | p50 / p99 (ms) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -91,7 +91,7 @@ def _cpu_table(layouts: list[dict], step: str, what: str) -> str:
 
 
 def _connection_table(layouts: list[dict]) -> str:
-    lines = ["#### Opening connections, and memory per connection", "",
+    lines = ["### Opening connections, and memory per connection", "",
              "| layout | opened/s | hub CPU per connection (µs) | Redis CPU per connection (µs) | "
              "hub RSS per connection, each hub (KB) | Redis memory per connection (bytes) |",
              "|---|---:|---:|---:|---:|---:|"]
@@ -105,7 +105,7 @@ def _connection_table(layouts: list[dict]) -> str:
 
 
 def _broadcast_table(layouts: list[dict]) -> str:
-    lines = ["#### Broadcasts (classic pub/sub: every node of a cluster relays each one)", "",
+    lines = ["### Broadcasts (classic pub/sub: every node of a cluster relays each one)", "",
              "| layout | hubs' CPU per frame (µs) | each redis-server's CPU per broadcast (µs) |",
              "|---|---:|---:|"]
     for layout in layouts:
@@ -117,7 +117,7 @@ def _broadcast_table(layouts: list[dict]) -> str:
 
 
 def _redis_memory_table(layouts: list[dict]) -> str:
-    lines = ["#### Redis memory per stored message", "",
+    lines = ["### Redis memory per stored message", "",
              "| layout | messages stored | used_memory growth per message (bytes) | "
              "a history entry, sampled streams (bytes) | a history entry, full stream (bytes) | "
              "a publish token, sampled (bytes) |",
@@ -171,7 +171,7 @@ def _inputs_table(layout: dict, inputs: dict[str, float]) -> str:
             ("history entry", f"{inputs['entry_bytes']:,.0f} bytes of Redis per stored message (200-byte payload), "
                               f"in a stream of 1,000"),
             ("publish token", f"{inputs['token_bytes']:,.0f} bytes of Redis per (user, publish) while kept")]
-    return "\n".join([f"#### The model's inputs, from the layout \"{layout['name']}\"", "",
+    return "\n".join([f"### The model's inputs, from the layout \"{layout['name']}\"", "",
                       "| input | measured |", "|---|---|", *(f"| {name} | {value} |" for name, value in rows)])
 
 
@@ -202,7 +202,7 @@ def size(connections: int, deliveries: float, c_hub: float, c_redis: float, inpu
 
 
 def _sizing_table(inputs: dict[str, float], a: Assumptions) -> str:
-    lines = ["#### Sizing from these inputs", "",
+    lines = ["### Sizing from these inputs", "",
              f"Assumptions: utilisation {a.utilisation:.0%} of a core per hub and per shard at peak; "
              f"{a.tabs_per_user} connections per user; a hub re-admits its connections within "
              f"{a.readmit_seconds:g} s (per-hub limit = {a.readmit_seconds:g} s × {a.utilisation:.0%} / handshake); "
