@@ -12,7 +12,8 @@ CPU of every hub and every redis-server is read apart:
 - broadcast: a few broadcasts to every connection (on a cluster, classic pub/sub reaches every node).
 
 Afterwards, Redis memory per stored message, the bytes of a sample of history streams and of
-publish tokens, and the bytes per entry of one stream holding a full default history (`MEMORY USAGE`). Every delivery is checked by the load client; every wait is bounded.
+publish tokens, and the bytes per entry of one stream holding a full default history (`MEMORY
+USAGE`). Every delivery is checked by the load client; every wait is bounded.
 """
 
 from __future__ import annotations
@@ -56,9 +57,10 @@ flight need more than the default 100 connections per master."""
 FULL_HISTORY = 1000
 """Messages in the stream whose bytes per entry are read: NOTIFYHUB_HISTORY_MAX_MESSAGES' default."""
 HISTORY_BATCH = 100
-ANCHOR_USERS_PER_SHARD = 8
-"""Idle users opened first over a cluster (see `_anchor`): with 8 random users per master, a master
-owns none of them with a probability of (1 - 1/S)^(8S), under 0.1% for S <= 3."""
+ANCHOR_USERS_PER_SHARD = 16
+"""Idle users opened first over a cluster (see `_anchor`). Each hub holds tabs of at least two thirds
+of them (a user's two tabs sit on two hubs), so with 16 random users per master the chance that some
+hub holds none on some master is under 0.01% for up to 3 hubs and 3 masters."""
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def test_every_layout_delivers_everything_and_measures_each_process_apart(tmp_pa
         assert len(layout["hub_kb_per_connection"]) == layout["hubs"]
         assert layout["sampled_bytes"]["history_entry"] > 0 and layout["sampled_bytes"]["publish_token"] > 0
         assert layout["full_history_entry_bytes"] > 0
-    assert "#### Sizing from these inputs" in markdown(results)
+    assert "### Sizing from these inputs" in markdown(results)
     assert main(["--report", str(tmp_path / "capacity-smoke.json")]) == 0  # the tables again, measuring nothing
 
 
