@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install codegen codegen-check protocol-release run demo test test-python test-frontend clean bench bench-quick soak
+.PHONY: help install codegen codegen-check protocol-release run demo test test-python test-frontend clean bench bench-quick bench-capacity soak
 
 help:
 	@echo "Needs Python >= 3.11 (PYTHON=... picks one) and Node.js >= 20 with npm. Redis tests use"
@@ -30,6 +30,8 @@ help:
 	@echo "                    the npm package becomes <major>.<minor>.0 of it"
 	@echo "make bench          notifyhub and its peers side by side; rewrites BENCHMARKS.md (~16 min)"
 	@echo "make bench-quick    the same, smaller (~3 min); prints the tables, leaves BENCHMARKS.md alone"
+	@echo "make bench-capacity 1-3 hubs over one Redis and over clusters of 1-3 masters: CPU per delivery of"
+	@echo "                    each hub and each redis-server, memory; the sizing in docs/capacity.md (~7 min)"
 	@echo "make soak           10 minutes of traffic to 1,000 connections; fails unless memory stays flat"
 	@echo "make clean          remove .venv/ and node_modules/"
 
@@ -92,6 +94,10 @@ bench: install
 bench-quick: install
 	$(BIN)/python -m pip install --quiet -e '.[server,dev,bench]'
 	$(BIN)/python -m bench --size quick
+
+# How cost grows with hubs and Redis shards, and the sizing it gives (docs/capacity.md); not in `make test`.
+bench-capacity: install
+	$(BIN)/python -m bench.capacity --size full --write-md
 
 # Ten minutes of steady traffic to 1,000 connections; fails unless memory stays flat (not in `make test`).
 soak: install

@@ -38,6 +38,12 @@ class LoadClient:
         self.call("config", secret=JWT_SECRET, serviceKey=SERVICE_KEY, wsUrl=ws_url, httpUrl=http_url,
                   publishers=publishers)
 
+    def connect_to_hubs(self, ws_urls: list[str], http_urls: list[str], publishers: int = 1) -> None:
+        """Spread the WebSockets over ws_urls (a user's tabs on different hubs) and the publishers
+        over http_urls (publisher k on hub k % hubs)."""
+        self.call("config", secret=JWT_SECRET, serviceKey=SERVICE_KEY, wsUrl=ws_urls[0], httpUrl=http_urls[0],
+                  wsUrls=ws_urls, httpUrls=http_urls, publishers=publishers)
+
     def call(self, op: str, timeoutS: float = 60, **args: Any) -> dict[str, Any]:
         """Run one operation and return its answer; raises LoadClientError on an error or no answer."""
         line = json.dumps({"op": op, "timeoutS": timeoutS, **args}) + "\n"

@@ -118,15 +118,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_redis(log_path: Path, cpus: set[int] | None = None) -> Iterator[tuple[str, int]]:
-    """A redis-server of the harness's own on a free loopback port: (url, pid). Nothing is persisted."""
+def running_redis(log_path: Path, cpus: set[int] | None = None, options: tuple[str, ...] = ()
+                  ) -> Iterator[tuple[str, int]]:
+    """A redis-server of the harness's own on a free loopback port: (url, pid). Nothing is persisted.
+    `options` are more redis-server arguments (a cluster node's, say)."""
     import redis
 
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", HOST, "--save", "",
-                                    "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT,
+                                    "--appendonly", "no", *options], stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, preexec_fn=pinned_to(cpus))
         try:
             url = f"redis://{HOST}:{port}/0"

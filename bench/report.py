@@ -120,10 +120,10 @@ def _checks(checks: list[dict[str, Any]]) -> str:
     return f"**Delivery checks FAILED** in {len(bad)} of {len(checks)} steps:\n\n{rows}"
 
 
-def splice(document: str, generated: str) -> str:
+def splice(document: str, generated: str, begin: str = BEGIN, end: str = END) -> str:
     """document with the part between the markers replaced (markers appended when missing)."""
-    block = f"{BEGIN}\n\n{generated}\n{END}"
-    if BEGIN in document and END in document:
-        head, _, rest = document.partition(BEGIN)
-        return head + block + rest.partition(END)[2]
+    block = f"{begin}\n\n{generated}\n{end}"
+    if begin in document and end in document:
+        head, _, rest = document.partition(begin)
+        return head + block + rest.partition(end)[2]
     return document.rstrip() + "\n\n" + block + "\n"

@@ -1,5 +1,6 @@
 // What the harness asks the load client to do. Each operation answers one JSON object.
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Flood } from "./flood.mjs";
 import { Phase } from "./phase.mjs";
 import { ConnectionPool } from "./pool.mjs";
@@ -18,20 +19,30 @@ export class Operations {
   }
 
   /** Where to connect (wsUrl), where to publish (httpUrl), the credentials of both, and how many
-   * publish requests targeted sends keep in flight (publishers). */
-  config({ secret, serviceKey, wsUrl, httpUrl, publishers = 1 }) {
+   * publish requests targeted sends keep in flight (publishers). Several hubs: `wsUrls` spreads the
+   * connections over them and `httpUrls` the publishers (publisher k publishes to hub k % hubs). */
+  config({ secret, serviceKey, wsUrl, httpUrl, publishers = 1, wsUrls = [wsUrl], httpUrls = [httpUrl] }) {
     this.secret = secret;
-    this.wsUrl = wsUrl;
+    this.wsUrl = wsUrls[0];
+    this.wsUrls = wsUrls;
     this.publishers = publishers;
-    this.publisher?.close();
-    this.publisher = new Publisher(httpUrl, serviceKey, publishers);
+    for (const publisher of this.hubPublishers ?? []) publisher.close();
+    const perHub = Math.ceil(publishers / httpUrls.length);
+    this.hubPublishers = httpUrls.map((url) => new Publisher(url, serviceKey, perHub));
+    this.publisher = this.hubPublishers[0];
     return { ok: true };
   }
 
-  /** Open `connections` connections spread over `users` fresh users (tokens minted before timing). */
+  /** Open `connections` connections spread over `users` fresh users (tokens minted before timing).
+   * Connection i is tab t = floor(i / users) of its user; over several hubs, tab t of user u goes to
+   * hub (u + t) % hubs, so a user's tabs sit on different hubs, as a load balancer spreads them. */
   async open({ connections, users, concurrency = 100, timeoutS = 30 }) {
     this.users = newUsers(users, this.secret);
-    const plan = Array.from({ length: connections }, (_, i) => ({ user: i % users, token: this.users[i % users].token }));
+    const hubs = this.wsUrls.length;
+    const plan = Array.from({ length: connections }, (_, i) => ({
+      user: i % users, token: this.users[i % users].token,
+      wsUrl: this.wsUrls[(i % users + Math.floor(i / users)) % hubs],
+    }));
     return this.pool.open(this.wsUrl, plan, concurrency, timeoutS * 1000);
   }
 
@@ -62,13 +73,15 @@ export class Operations {
   /** `messages` sends, each to one random user of the pool, `perRequest` per publish request, from
    * `publishers` publishers in flight at once (each owns the users with index % publishers equal to
    * its own, so every user's messages still go out in one well-defined order); with `maxSeconds`,
-   * publishing stops when that time is up and only what was published is expected. */
-  async targeted({ messages, perRequest = 1, timeoutS = 30, maxSeconds = Infinity }) {
+   * publishing stops when that time is up and only what was published is expected; with
+   * `ratePerSecond`, the publishers together publish at most that many messages a second. */
+  async targeted({ messages, perRequest = 1, timeoutS = 30, maxSeconds = Infinity, ratePerSecond = Infinity }) {
     const phase = new Phase(this.randomTargets(messages), this.pool.connections);
     const request = (n) => ({ user_ids: [this.users[phase.targets[n]].id], message: notification(phase.text(n)) });
     const lanes = Array.from({ length: this.publishers }, () => []);
     phase.targets.forEach((user, n) => lanes[user % this.publishers].push(n));
-    return this.run(phase, perRequest, request, timeoutS, performance.now() + maxSeconds * 1000, lanes);
+    return this.run(phase, perRequest, request, timeoutS, performance.now() + maxSeconds * 1000, lanes,
+      ratePerSecond);
   }
 
   /** The same random sends, made inside the server by its in-process API (one trigger request). */
@@ -115,28 +128,38 @@ export class Operations {
     return Array.from({ length: messages }, () => Math.floor(Math.random() * this.users.length));
   }
 
-  async run(phase, perRequest, request, timeoutS, deadline = Infinity, lanes = [[...phase.targets.keys()]]) {
+  async run(phase, perRequest, request, timeoutS, deadline = Infinity, lanes = [[...phase.targets.keys()]],
+    ratePerSecond = Infinity) {
     this.pool.phase = phase;
-    const requests = await this.send(phase, perRequest, request, deadline, lanes);
+    const requests = await this.send(phase, perRequest, request, deadline, lanes, ratePerSecond);
     return this.finish(phase, timeoutS, requests);
   }
 
   /** Publish every message of phase: each lane (message indices, in order) is one publisher sending
    * perRequest at a time, each request after its previous answer, the lanes at once; one lane by
-   * default, so publish order is message order. At `deadline` (a performance.now() time) every lane
-   * stops, and the phase is cut to what was published. */
-  async send(phase, perRequest, request, deadline = Infinity, lanes = [[...phase.targets.keys()]]) {
-    const failuresBefore = this.publisher.failures;
+   * default, so publish order is message order. Lane k publishes to hub k % hubs. At `deadline` (a
+   * performance.now() time) every lane stops, and the phase is cut to what was published. With
+   * `ratePerSecond`, each lane paces itself to its share of that rate: a request waits for its
+   * scheduled time; a lane that fell behind (a slow answer) sends at once until it is on time again. */
+  async send(phase, perRequest, request, deadline = Infinity, lanes = [[...phase.targets.keys()]],
+    ratePerSecond = Infinity) {
+    const failuresBefore = this.publishFailures();
     const published = new Uint8Array(phase.targets.length);
+    const started = performance.now();
     let requests = 0;
-    const publish = async (lane) => {
+    const publish = async (lane, index) => {
+      const publisher = this.hubPublishers[index % this.hubPublishers.length];
+      const msPerMessage = 1000 / (ratePerSecond * (lane.length / phase.targets.length));
       for (let first = 0; first < lane.length && performance.now() < deadline; first += perRequest) {
+        const due = started + first * msPerMessage;
+        if (due > performance.now()) await sleep(Math.min(due, deadline) - performance.now());
+        if (performance.now() >= deadline) break;
         const chunk = lane.slice(first, first + perRequest);
         phase.markSent(chunk, performance.now());
         if (perRequest === 1) {
-          await this.publisher.post(SINGLE_PATH, request(chunk[0]));
+          await publisher.post(SINGLE_PATH, request(chunk[0]));
         } else {
-          await this.publisher.post(BATCH_PATH, { requests: chunk.map(request) });
+          await publisher.post(BATCH_PATH, { requests: chunk.map(request) });
         }
         for (const n of chunk) published[n] = 1;
         requests += 1;
@@ -144,8 +167,12 @@ export class Operations {
     };
     await Promise.all(lanes.map(publish));
     phase.keepOnly(published);
-    phase.publishFailures = this.publisher.failures - failuresBefore;
+    phase.publishFailures = this.publishFailures() - failuresBefore;
     return requests;
+  }
+
+  publishFailures() {
+    return this.hubPublishers.reduce((sum, publisher) => sum + publisher.failures, 0);
   }
 
   async finish(phase, timeoutS, requests) {

@@ -12,7 +12,8 @@ export class ConnectionPool {
     this.strayFrames = 0;
   }
 
-  /** Open one connection per entry of plan ({user, token, query}); resolves with counts and seconds. */
+  /** Open one connection per entry of plan ({user, token, query, wsUrl}; wsUrl defaults to the one
+   * given); resolves with counts and seconds. */
   async open(wsUrl, plan, concurrency, timeoutMs) {
     const started = performance.now();
     let next = 0;
@@ -21,7 +22,7 @@ export class ConnectionPool {
       while (next < plan.length) {
         const entry = plan[next++];
         try {
-          this.connections.push(await this.connect(wsUrl, entry, timeoutMs));
+          this.connections.push(await this.connect(entry.wsUrl ?? wsUrl, entry, timeoutMs));
         } catch {
           failed += 1;
         }
@@ -73,6 +74,8 @@ export class ConnectionPool {
     });
     socket.on("close", (code) => {
       connection.closeCode = code;
+      // Refused after the 101 (1013 when the hub cannot attach it): fail now, not at the timeout.
+      if (connection.established === null) fail(new Error(`closed with ${code} before connection_established`));
     });
     socket.on("error", fail);
   }
