@@ -4,6 +4,7 @@
  * with the user's answer set by the test, and the hub's push API answering through `fetch`.
  * `calls` records every step in order, so a test can check what happened before what.
  */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type {
   HubFetch,
   NotificationPermissionLike,
@@ -22,6 +23,22 @@ export function vapidKey(fill: number): string {
   return Buffer.from(bytes).toString("base64url");
 }
 
+/** The browser's half of a subscription's encryption: its P-256 public key and auth secret, base64url. */
+export interface BrowserKeys {
+  readonly p256dh: string;
+  readonly auth: string;
+}
+
+/** Keys of the right names, not of the right shape: for tests where no hub reads them. */
+export const FAKE_BROWSER_KEYS: BrowserKeys = { p256dh: "BPublicKeyOfTheBrowser", auth: "AuthSecret" };
+
+/** Keys a real browser could have made: a fresh P-256 public key (uncompressed) and 16 random bytes. */
+export function realBrowserKeys(): BrowserKeys {
+  const { publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const point = publicKey.export({ format: "der", type: "spki" }).subarray(-65);
+  return { p256dh: point.toString("base64url"), auth: randomBytes(16).toString("base64url") };
+}
+
 export class FakeSubscription implements PushSubscriptionLike {
   unsubscribed = false;
   readonly options: { readonly applicationServerKey: ArrayBuffer | null };
@@ -30,12 +47,13 @@ export class FakeSubscription implements PushSubscriptionLike {
     readonly endpoint: string,
     key: Uint8Array,
     private readonly calls: string[],
+    private readonly keys: BrowserKeys = FAKE_BROWSER_KEYS,
   ) {
     this.options = { applicationServerKey: key.slice().buffer };
   }
 
   toJSON(): PushSubscriptionJSON {
-    return { endpoint: this.endpoint, expirationTime: null, keys: { p256dh: "BPublicKeyOfTheBrowser", auth: "AuthSecret" } };
+    return { endpoint: this.endpoint, expirationTime: null, keys: { ...this.keys } };
   }
 
   async unsubscribe(): Promise<boolean> {
@@ -49,6 +67,8 @@ export class FakePushManager implements PushManagerLike {
   subscription: FakeSubscription | null = null;
   /** Set to make `subscribe` reject, as a browser without a push service does. */
   failure: Error | null = null;
+  /** What the subscriptions it makes hold for the browser's keys. */
+  keys: BrowserKeys = FAKE_BROWSER_KEYS;
   #made = 0;
 
   constructor(private readonly calls: string[]) {}
@@ -61,7 +81,7 @@ export class FakePushManager implements PushManagerLike {
     this.calls.push(`subscribe userVisibleOnly=${options.userVisibleOnly}`);
     if (this.failure !== null) throw this.failure;
     this.#made += 1;
-    this.subscription = new FakeSubscription(`https://push.example/send/${this.#made}`, options.applicationServerKey, this.calls);
+    this.subscription = new FakeSubscription(`https://push.example/send/${this.#made}`, options.applicationServerKey, this.calls, this.keys);
     return this.subscription;
   }
 }
