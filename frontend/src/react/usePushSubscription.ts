@@ -58,12 +58,15 @@ export function usePushSubscription(options: PushOptions): UsePushSubscriptionRe
   });
   const mounted = useRef(true);
   const inFlight = useRef<Promise<void> | null>(null);
+  /** Counts subscribe()/unsubscribe() calls: a check begun before one must not overwrite its outcome. */
+  const calls = useRef(0);
   const { scope, environment } = options;
 
   useEffect(() => {
     mounted.current = true;
+    const callsBefore = calls.current;
     void pushState({ ...(scope === undefined ? {} : { scope }), ...(environment === undefined ? {} : { environment }) }).then((current) => {
-      if (mounted.current && inFlight.current === null) setState(current);
+      if (mounted.current && calls.current === callsBefore) setState(current);
     });
     return () => {
       mounted.current = false;
@@ -72,6 +75,7 @@ export function usePushSubscription(options: PushOptions): UsePushSubscriptionRe
 
   const run = useCallback((work: (options: PushOptions) => Promise<unknown>, after: PushSubscriptionState): Promise<void> => {
     if (inFlight.current !== null) return inFlight.current;
+    calls.current += 1;
     setState("working");
     const done = work(latest.current).then(
       () => {
