@@ -1,4 +1,4 @@
-"""The `notifyhub` command: serve, token, send.
+"""The `notifyhub` command: serve, token, send, vapid.
 
 `token` and `send` need only the base package; `serve` needs `notifyhub[server]`. Every failure
 the user can mend is reported in one line on stderr, with exit code 1.
@@ -149,6 +149,19 @@ def send(args: argparse.Namespace) -> int:
     return 0
 
 
+def vapid(args: argparse.Namespace) -> int:
+    try:
+        from .fallback.vapid import generate_vapid_key
+    except ModuleNotFoundError as exc:
+        raise SystemExit(f"notifyhub vapid: py-vapid is not installed here ({exc.name} is missing): "
+                         "pip install 'notifyhub[server]'") from exc
+    private_key, public_key = generate_vapid_key()
+    print(f"NOTIFYHUB_VAPID_PRIVATE_KEY={private_key}\n"
+          f"# the public key browsers subscribe with (GET /api/v1/push/vapid-public-key serves it):\n"
+          f"# {public_key}")
+    return 0
+
+
 def _draft(message_type: str, payload: str) -> Any:
     """The draft `send` posts, validated here so that a mistake is named before any request."""
     from notifyhub_protocol import OUTGOING_MESSAGE_ADAPTER
@@ -204,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
     post.add_argument("--type", required=True, help="message type, e.g. notification")
     post.add_argument("--payload", required=True, help="the payload as JSON")
     post.set_defaults(handler=send)
+
+    keys = commands.add_parser("vapid", help="print a new VAPID key pair for Web Push (keep the private key secret)")
+    keys.set_defaults(handler=vapid)
     return root
 
 

@@ -55,3 +55,13 @@ class InvalidMessageError(NotifyhubError):
         super().__init__(RefusalReason.INVALID_MESSAGE, f"{first.get('pointer', '')}: {first.get('message', '')}",
                          errors=errors)
         self.errors = errors
+
+
+class PushSubscriptionLimitError(NotifyhubError):
+    """The user already has the most push subscriptions the hub keeps."""
+
+    status: ClassVar[int] = REFUSAL_STATUS[RefusalReason.TOO_MANY_PUSH_SUBSCRIPTIONS]
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(RefusalReason.TOO_MANY_PUSH_SUBSCRIPTIONS,
+                         f"at most {limit} push subscriptions per user; remove one first", limit=limit)

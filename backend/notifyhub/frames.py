@@ -97,12 +97,13 @@ ROOT = ""
 """`union_field` value for a document that is itself the discriminated union (a client frame)."""
 
 
-def pointer_errors(exc: ValidationError, union_field: str) -> list[dict[str, Any]]:
+def pointer_errors(exc: ValidationError, union_field: str | None) -> list[dict[str, Any]]:
     """Each pydantic error as {pointer, message, type}.
 
     A discriminated union adds its tag (the `type` value) to an error's location, right after
     the field holding the union (`union_field`, or at the start for ROOT). It is not a key of the
     document, so it is left out of the pointer; an unknown tag is reported at the `type` field.
+    With None (a body with no union) every location is kept as it is.
     """
     result = []
     errors = exc.errors(include_url=False, include_context=False, include_input=False)
@@ -128,7 +129,9 @@ def _cut(text: str, limit: int) -> str:
     return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
-def _without_tags(location: list[str | int], union_field: str) -> list[str | int]:
+def _without_tags(location: list[str | int], union_field: str | None) -> list[str | int]:
+    if union_field is None:
+        return location
     if union_field == ROOT:
         return location[1:] if len(location) > 1 else location
     kept: list[str | int] = []

@@ -81,6 +81,11 @@ class HubMetrics:
         self.backend_reconnects = Counter(
             "notifyhub_backend_reconnects", "Times the backend's live feed was re-established "
             "(every connection then catches up from history)", registry=self.registry)
+        self.pushes = Counter(
+            "notifyhub_pushes", "Web Push requests by outcome: sent, failed (for good), dropped (the "
+            "push service said the subscription is gone; also counted failed), retried (one more "
+            "request after a 429, a 5xx or a lost connection), skipped (pushed before)", ["outcome"],
+            registry=self.registry)
 
     def message_sent(self, message_type: str, seconds: float) -> None:
         """Count one accepted message and its send latency (a hot path: no lock, no objects)."""

@@ -20,6 +20,7 @@ from notifyhub_protocol import REFUSAL_STATUS, RefusalReason
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema, models_json_schema
 
+from .fallback.push_subscription import PushSubscriptionRequest, PushUnsubscribeRequest
 from .publishing import BatchPublishRequest, PublishRequest
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -30,7 +31,13 @@ SERVICE_KEY = "serviceKey"
 OPERATIONS_KEY = "operationsKey"
 """The security scheme of the operations endpoints: `Authorization: Bearer <operations key>`."""
 
+USER_TOKEN = "userToken"
+"""The security scheme of the routes a browser calls for its user: `Authorization: Bearer <the
+user's JWT>`, the token the WebSocket takes."""
+
 SECURITY_SCHEMES = {
+    USER_TOKEN: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                 "description": "The user's JWT (the one the WebSocket takes), as `Authorization: Bearer <jwt>`."},
     SERVICE_KEY: {"type": "http", "scheme": "bearer",
                   "description": "One of `NOTIFYHUB_SERVICE_KEYS`, as `Authorization: Bearer <key>`."},
     OPERATIONS_KEY: {"type": "http", "scheme": "bearer",
@@ -107,9 +114,23 @@ class Presence(BaseModel):
     connections: Annotated[int, Field(ge=0)]
 
 
+class VapidPublicKey(BaseModel):
+    """The key a browser subscribes with: `PushManager.subscribe({applicationServerKey})`."""
+
+    public_key: str = Field(description="The hub's VAPID public key: the uncompressed P-256 point (65 bytes), "
+                                        "base64url without padding.")
+
+
+class PushSubscriptionCreated(BaseModel):
+    """The subscription kept: the same id for the same endpoint, on every hub."""
+
+    id: str = Field(description="The subscription's id (derived from its endpoint).")
+
+
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     PublishRequest, BatchPublishRequest, PublishResult, BatchPublishResult, FieldError, Refusal,
-    InvalidRequestRefusal, HandshakeRefusal, BatchRefusal, Presence)
+    InvalidRequestRefusal, HandshakeRefusal, BatchRefusal, Presence, PushSubscriptionRequest,
+    PushUnsubscribeRequest, VapidPublicKey, PushSubscriptionCreated)
 
 
 def model_schemas() -> dict[str, dict[str, Any]]:

@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     Lists (`service_keys`, `allowed_origins`, `jwt_algorithms`) are comma-separated there.
     """
 
-    model_config = SettingsConfigDict(env_prefix="NOTIFYHUB_", extra="forbid")
+    # Errors never repeat what was given: a secret (a JWT secret, a VAPID key) would be shown.
+    model_config = SettingsConfigDict(env_prefix="NOTIFYHUB_", extra="forbid", hide_input_in_errors=True)
 
     host: str = "127.0.0.1"
     port: int = 8080
@@ -123,6 +124,31 @@ class Settings(BaseSettings):
     # What a refusal for an unavailable backend tells the caller to wait (503 Retry-After, 1013).
     retry_after_seconds: int = Field(1, ge=1)
 
+    # Web Push (docs/push.md): off while no VAPID key is set. The key is a PEM or the base64url
+    # raw 32-byte private value (what `notifyhub vapid` prints); the subject, a `mailto:` or
+    # https URL, tells push services whom to contact about this hub's pushes.
+    vapid_private_key: SecretStr = SecretStr("")
+    vapid_subject: str | None = None
+    # How long a push service keeps a push for a device that is offline (RFC 8030 TTL).
+    push_ttl_seconds: int = Field(86400, ge=0, le=28 * 86400)
+    # Each request to a push service, and the retries of one push after a 429, a 5xx or a lost
+    # connection: at most `push_attempts` requests, the waits drawn below a cap that doubles
+    # from `push_backoff_base_seconds` up to `push_backoff_cap_seconds` (a Retry-After is waited
+    # instead), and no retry later than `push_retry_window_seconds` after the first request.
+    push_timeout_seconds: float = Field(10.0, gt=0)
+    push_attempts: int = Field(4, ge=1, le=20)
+    push_backoff_base_seconds: float = Field(0.5, gt=0)
+    push_backoff_cap_seconds: float = Field(30.0, gt=0)
+    push_retry_window_seconds: float = Field(120.0, gt=0)
+    # How long the record that a push went to a subscription is kept: the same message is never
+    # pushed twice to one subscription within it.
+    push_sent_marker_seconds: float = Field(7 * 86400.0, gt=0)
+    max_push_subscriptions_per_user: int = Field(10, ge=1, le=1000)
+    push_max_body_bytes: int = Field(4096, ge=1024, le=65536)
+    # Accept `http` endpoints and hosts that are private, loopback or link-local IP addresses:
+    # for tests against a push service on this machine, never in production.
+    push_allow_insecure_endpoints: bool = False
+
     # The built demo page (frontend/demo/dist), served at /demo/ when set; `serve --dev` sets it.
     demo_dir: Path | None = None
 
@@ -145,6 +171,28 @@ class Settings(BaseSettings):
             raise ValueError("public_url must be a ws://, wss://, http:// or https:// URL with a host "
                              "and no query, such as wss://notify.example.com")
         return url
+
+    @model_validator(mode="after")
+    def _check_push(self) -> Settings:
+        if not self.vapid_private_key.get_secret_value():
+            return self
+        subject = self.vapid_subject or ""
+        parts = urlsplit(subject)
+        if not (subject.startswith("mailto:") and "@" in subject) and not (parts.scheme == "https" and parts.netloc):
+            raise ValueError("vapid_subject must be a mailto: address or an https:// URL when "
+                             "vapid_private_key is set (RFC 8292 section 2.1)")
+        from .fallback.vapid import InvalidVapidKeyError, check_vapid  # py-vapid: the server extra only
+
+        try:
+            check_vapid(self.vapid_private_key.get_secret_value(), subject)
+        except InvalidVapidKeyError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def push_enabled(self) -> bool:
+        """Whether this hub sends Web Push: it has a VAPID key."""
+        return bool(self.vapid_private_key.get_secret_value())
 
     @model_validator(mode="after")
     def _check_timing(self) -> Settings:

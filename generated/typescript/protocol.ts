@@ -17,7 +17,7 @@ import type {
 export const SUBPROTOCOL = "notifyhub.v1";
 
 /** The protocol version these types describe (major.minor.patch). */
-export const PROTOCOL_VERSION = "1.2.0";
+export const PROTOCOL_VERSION = "1.3.0";
 
 /** A browser offers `bearer.<jwt>` beside SUBPROTOCOL to pass its token. */
 export const BEARER_SUBPROTOCOL_PREFIX = "bearer.";
@@ -134,7 +134,7 @@ export const RefusalReason = {
   INVALID_UPGRADE: "invalid_upgrade",
   /** 408: The request head or body did not arrive within its time limit. */
   REQUEST_TIMEOUT: "request_timeout",
-  /** 413: The request body is larger than `NOTIFYHUB_MAX_PUBLISH_BYTES`. */
+  /** 413: The request body is larger than the route accepts (`NOTIFYHUB_MAX_PUBLISH_BYTES` for the service API, `NOTIFYHUB_PUSH_MAX_BODY_BYTES` for push subscriptions). */
   BODY_TOO_LARGE: "body_too_large",
   /** 414: The request target (path and query) is longer than the hub reads. */
   REQUEST_TARGET_TOO_LARGE: "request_target_too_large",
@@ -152,6 +152,10 @@ export const RefusalReason = {
   OUTCOME_UNKNOWN: "outcome_unknown",
   /** 500: The app runs under a server without notifyhub's WebSocket transport; run `notifyhub serve`. */
   UNSUPPORTED_SERVER: "unsupported_server",
+  /** 404: Web Push is off on this hub: it has no `NOTIFYHUB_VAPID_PRIVATE_KEY`, so it has no public key to give and sends no pushes. */
+  PUSH_NOT_CONFIGURED: "push_not_configured",
+  /** 409: The user already has `NOTIFYHUB_MAX_PUSH_SUBSCRIPTIONS_PER_USER` push subscriptions; removing one (or one expiring) makes room. */
+  TOO_MANY_PUSH_SUBSCRIPTIONS: "too_many_push_subscriptions",
 } as const;
 export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 
@@ -188,6 +192,8 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = {
   [RefusalReason.SERVER_BUSY]: 503,
   [RefusalReason.OUTCOME_UNKNOWN]: 504,
   [RefusalReason.UNSUPPORTED_SERVER]: 500,
+  [RefusalReason.PUSH_NOT_CONFIGURED]: 404,
+  [RefusalReason.TOO_MANY_PUSH_SUBSCRIPTIONS]: 409,
 };
 
 const KNOWN_REFUSAL_REASONS: ReadonlySet<string> = new Set(Object.values(RefusalReason));

@@ -140,6 +140,15 @@ class RedisBackend(Backend):
         self._deliveries: Deliveries | None = None
         self.reconnects = 0
 
+    @property
+    def redis(self) -> Redis | RedisCluster:
+        """The command client, for stores that keep their keys beside the hub's (fallback/)."""
+        return self._redis
+
+    @property
+    def keys(self) -> RedisKeys:
+        return self._keys
+
     # Lifecycle
 
     async def start(self, deliveries: Deliveries) -> None:

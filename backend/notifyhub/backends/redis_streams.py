@@ -225,6 +225,14 @@ class RedisKeys:
         """Records that the publish with this token reached the user (and at which seq)."""
         return f"{self.prefix}:{{{user_id}}}:done:{token}"
 
+    def push_subscriptions(self, user_id: UUID) -> str:
+        """The user's Web Push subscriptions: a hash of subscription id -> subscription (JSON)."""
+        return f"{self.prefix}:{{{user_id}}}:push"
+
+    def push_sent(self, user_id: UUID, subscription_id: str, message_id: str) -> str:
+        """Records that a message was pushed to one subscription (set before the push is sent)."""
+        return f"{self.prefix}:{{{user_id}}}:pushed:{subscription_id}:{message_id}"
+
     def idempotency_key(self, key: str) -> str:
         """The claim of an Idempotency-Key: the fingerprint of the request that used it."""
         return f"{self.prefix}:idempotency:{key}"

@@ -75,11 +75,11 @@ async def _answer_route(request: Request, path: str) -> JSONResponse:
                               idempotency_key)
     if refusal is not None:
         return _response(refusal)
-    body = await _read_body(request, api.max_body_bytes)
+    body = await read_body(request, api.max_body_bytes)
     return _response(await api.answer(path, body, idempotency_key))
 
 
-async def _read_body(request: Request, limit: int) -> bytes | None:
+async def read_body(request: Request, limit: int) -> bytes | None:
     """The body, or None once it outgrows limit (Starlette ends the request if the client left)."""
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -12,7 +12,7 @@ from types import MappingProxyType
 SUBPROTOCOL = "notifyhub.v1"
 """The WebSocket subprotocol the hub speaks: `notifyhub.v` and the major protocol version."""
 
-PROTOCOL_VERSION = "1.2.0"
+PROTOCOL_VERSION = "1.3.0"
 """The protocol version these models describe (major.minor.patch)."""
 
 BEARER_SUBPROTOCOL_PREFIX = "bearer."
@@ -173,7 +173,7 @@ class RefusalReason(StrEnum):
     """408: The request head or body did not arrive within its time limit."""
 
     BODY_TOO_LARGE = "body_too_large"
-    """413: The request body is larger than `NOTIFYHUB_MAX_PUBLISH_BYTES`."""
+    """413: The request body is larger than the route accepts (`NOTIFYHUB_MAX_PUBLISH_BYTES` for the service API, `NOTIFYHUB_PUSH_MAX_BODY_BYTES` for push subscriptions)."""
 
     REQUEST_TARGET_TOO_LARGE = "request_target_too_large"
     """414: The request target (path and query) is longer than the hub reads."""
@@ -198,6 +198,12 @@ class RefusalReason(StrEnum):
 
     UNSUPPORTED_SERVER = "unsupported_server"
     """500: The app runs under a server without notifyhub's WebSocket transport; run `notifyhub serve`."""
+
+    PUSH_NOT_CONFIGURED = "push_not_configured"
+    """404: Web Push is off on this hub: it has no `NOTIFYHUB_VAPID_PRIVATE_KEY`, so it has no public key to give and sends no pushes."""
+
+    TOO_MANY_PUSH_SUBSCRIPTIONS = "too_many_push_subscriptions"
+    """409: The user already has `NOTIFYHUB_MAX_PUSH_SUBSCRIPTIONS_PER_USER` push subscriptions; removing one (or one expiring) makes room."""
 
 
 REFUSAL_STATUS: Mapping[RefusalReason, int] = MappingProxyType({
@@ -232,6 +238,8 @@ REFUSAL_STATUS: Mapping[RefusalReason, int] = MappingProxyType({
     RefusalReason.SERVER_BUSY: 503,
     RefusalReason.OUTCOME_UNKNOWN: 504,
     RefusalReason.UNSUPPORTED_SERVER: 500,
+    RefusalReason.PUSH_NOT_CONFIGURED: 404,
+    RefusalReason.TOO_MANY_PUSH_SUBSCRIPTIONS: 409,
 })
 """The HTTP status each refusal reason always comes with."""
 
