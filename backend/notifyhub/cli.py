@@ -27,7 +27,8 @@ DEV_SERVICE_KEY = "notifyhub-development-service-key"
 DEV_DEMO_DIR = Path(__file__).resolve().parents[2] / "frontend" / "demo" / "dist"
 """The built demo page in a source checkout (`npm run demo:build --workspace frontend`)."""
 SERVER_MODULES = frozenset({"fastapi", "starlette", "uvicorn", "uvloop", "httptools", "websockets",
-                            "prometheus_client", "redis", "swagger_ui_bundle"})
+                            "prometheus_client", "redis", "swagger_ui_bundle", "pywebpush", "py_vapid", "http_ece",
+                            "cryptography"})
 """What `notifyhub[server]` adds to the base package: missing, `serve` says what to install."""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import base64
 import builtins
 import importlib
 import json
@@ -23,7 +24,11 @@ from typing import Any
 
 import httpx
 import pytest
-from notifyhub.openapi import PublishResult
+from notifyhub.auth import issue_token
+from notifyhub.fallback.push_payload import REDUCED_MEMBERS
+from notifyhub.fallback.push_subscription import parse_subscription
+from notifyhub.fallback.vapid import generate_vapid_key
+from notifyhub.openapi import PublishResult, PushSubscriptionCreated, VapidPublicKey
 from notifyhub.publishing import BatchPublishRequest, PublishRequest
 from notifyhub.settings import Settings
 from notifyhub_protocol import RefusalReason
@@ -33,9 +38,11 @@ from codegen.schemas import load_json
 
 from tests.docs.markdown import PAGES, PROJECT_ROOT, Block, anchors, blocks, links, prose
 from tests.support.hubs import NOTIFYHUB, SERVICE_KEY, hub_settings, serve_in_process
-from tests.support.schemas import validate_server_frame
+from tests.support.schemas import server_examples, validate_server_frame
 
 DEV_SERVICE_KEY = "notifyhub-development-service-key"
+USER_TOKEN = issue_token(hub_settings(), uuid.uuid4(), "learner@example.com", ttl_seconds=24 * 3600)
+"""`$USER_TOKEN` of the pages: a user's JWT the test hubs accept."""
 DOCUMENTED_HUB = "http://127.0.0.1:8080"
 SHELL = ("sh", "bash", "console")
 NOT_SETTINGS = {"NOTIFYHUB_URL", "NOTIFYHUB_SERVICE_KEY", "NOTIFYHUB_REQUIRE_REDIS", "NOTIFYHUB_TEST_REDIS_URL"}
@@ -67,7 +74,17 @@ def _check_json_example(document: Any) -> None:
     """Validate a JSON example as what it shows: a frame, a publish request or one of its answers,
     or a schema's delivery policy."""
     assert isinstance(document, dict), document
-    if {"type", "id", "timestamp"} <= document.keys():
+    if "payload_omitted" in document:  # a push's reduced form
+        assert document["payload_omitted"] is True and document.keys() - {"payload_omitted"} <= set(REDUCED_MEMBERS)
+        validate_server_frame({key: value for key, value in document.items() if key != "payload_omitted"}
+                              | {"payload": server_examples()[document["type"]]["payload"]})
+    elif {"endpoint", "keys"} <= document.keys():  # a browser's push subscription
+        parse_subscription(json.dumps(document).encode(), allow_insecure=False)
+    elif document.keys() == {"public_key"}:
+        assert len(base64.urlsafe_b64decode(VapidPublicKey.model_validate(document).public_key + "=")) == 65
+    elif document.keys() == {"id"}:  # a push subscription kept
+        PushSubscriptionCreated.model_validate(document)
+    elif {"type", "id", "timestamp"} <= document.keys():
         validate_server_frame(document)
     elif "requests" in document:
         BatchPublishRequest.model_validate(document)
@@ -205,8 +222,9 @@ def _curl_request(words: list[str], base_url: str) -> httpx.Request:
 
 
 def _substituted(text: str) -> str:
-    """The shell's part: the service key from the environment, a fresh key from uuidgen."""
-    return (text.replace("$(uuidgen)", str(uuid.uuid4()))
+    """The shell's part: the service key and a user's token from the environment, a fresh key
+    from uuidgen."""
+    return (text.replace("$(uuidgen)", str(uuid.uuid4())).replace("$USER_TOKEN", USER_TOKEN)
             .replace("$NOTIFYHUB_SERVICE_KEY", SERVICE_KEY).replace("${NOTIFYHUB_SERVICE_KEY}", SERVICE_KEY))
 
 
@@ -216,8 +234,10 @@ CURL_EXAMPLES = [(block, words) for block in blocks(*SHELL) for words in _comman
 
 @pytest.mark.parametrize("block,words", CURL_EXAMPLES, ids=[block.id for block, _ in CURL_EXAMPLES])
 async def test_curl_examples_are_answered_by_a_hub(block: Block, words: list[str]) -> None:
-    """Each `curl` example, sent to a development hub, succeeds."""
-    async with serve_in_process(hub_settings(service_keys=[SERVICE_KEY, DEV_SERVICE_KEY])) as hub:
+    """Each `curl` example, sent to a development hub (with Web Push on), succeeds."""
+    settings = hub_settings(service_keys=[SERVICE_KEY, DEV_SERVICE_KEY], vapid_private_key=generate_vapid_key()[0],
+                            vapid_subject="mailto:ops@example.com")
+    async with serve_in_process(settings) as hub:
         async with httpx.AsyncClient(timeout=10) as http:
             response = await http.send(_curl_request(words, hub.base_url))
     assert response.status_code < 300, response.text

@@ -5,7 +5,6 @@ fallback scheduler calls it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -14,22 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
-from notifyhub.fallback.channel import ChannelOutcome, FallbackDelivery
+from notifyhub.fallback.channel import ChannelOutcome
 from notifyhub.fallback.push_payload import MAX_PLAINTEXT_BYTES
-from notifyhub.fallback.vapid import generate_vapid_key
 
 from tests.conftest import HubFactory
 from tests.support.hubs import SERVICE_KEY, RunningHub, hub_settings, serve_in_process
-from tests.support.push_service import FakeSubscription, PushService, Reply, b64url, serve_push_service
-
-SUBSCRIPTIONS = "/api/v1/push/subscriptions"
-PUBLIC_KEY = "/api/v1/push/vapid-public-key"
-APP_ORIGIN = "https://app.example"
-VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = generate_vapid_key()
-PUSH_SETTINGS = {"vapid_private_key": VAPID_PRIVATE_KEY, "vapid_subject": "mailto:ops@example.com",
-                 "push_allow_insecure_endpoints": True, "allowed_origins": [APP_ORIGIN],
-                 "push_backoff_base_seconds": 0.01, "push_backoff_cap_seconds": 0.05}
-"""A hub that pushes to the loopback service, with retries fast enough for tests."""
+from tests.support.push_hubs import (APP_ORIGIN, PUBLIC_KEY, PUSH_SETTINGS, SUBSCRIPTIONS, VAPID_PUBLIC_KEY, bearer,
+                                     delivery_of, published_envelope, pushes_counted, send_push, subscribe,
+                                     subscribed, unsubscribe)
+from tests.support.push_service import PushService, Reply, b64url, serve_push_service
 
 
 @pytest.fixture
@@ -41,57 +33,6 @@ async def service() -> AsyncIterator[PushService]:
 @pytest.fixture
 async def push_hub(start_hub: HubFactory) -> RunningHub:
     return await start_hub(**PUSH_SETTINGS)
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def _subscribe(hub: RunningHub, token: str, body: Any, **headers: str) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=hub.base_url) as http:
-        return await http.post(SUBSCRIPTIONS, json=body, headers={**_bearer(token), **headers})
-
-
-async def _unsubscribe(hub: RunningHub, token: str, endpoint: str) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=hub.base_url) as http:
-        return await http.request("DELETE", SUBSCRIPTIONS, json={"endpoint": endpoint}, headers=_bearer(token))
-
-
-async def _subscribed(hub: RunningHub, service: PushService, user_id: uuid.UUID, count: int = 1) -> list[FakeSubscription]:
-    """count new subscriptions of the user, kept by the hub."""
-    subscriptions = [service.subscribe() for _ in range(count)]
-    for subscription in subscriptions:
-        response = await _subscribe(hub, hub.token(user_id), subscription.json())
-        assert response.status_code == 201, response.text
-    return subscriptions
-
-
-async def _envelope(hub: RunningHub, user_id: uuid.UUID, title: str = "Le Petit Prince") -> bytes:
-    """A book_ready message published to the user, exactly as the user's WebSocket received it."""
-    client = await hub.connect(user_id)
-    payload = {"book_id": str(uuid.uuid4()), "title": title, "total_pages": 120,
-               "url": "https://app.hailango.example/books/1"}
-    response = await hub.publish({"user_ids": [str(user_id)], "message": {"type": "book_ready", "payload": payload}})
-    assert response.status_code == 202, response.text
-    while True:  # a new connection first replays what the user was sent before
-        raw = await asyncio.wait_for(client.connection.recv(), 5)
-        raw = raw.encode() if isinstance(raw, str) else raw
-        if json.loads(raw)["payload"].get("book_id") == payload["book_id"]:
-            return raw
-
-
-def _delivery(user_id: uuid.UUID, envelope: bytes) -> FallbackDelivery:
-    document = json.loads(envelope)
-    return FallbackDelivery(user_id, "epoch", document.get("seq", 1), document["id"], document["type"], envelope)
-
-
-async def _send(hub: RunningHub, delivery: FallbackDelivery) -> ChannelOutcome:
-    return await hub.server.app.state.push_channel.send(delivery)
-
-
-def _pushes_counted(hub: RunningHub, outcome: str) -> float:
-    value = hub.hub.metrics.registry.get_sample_value("notifyhub_pushes_total", {"outcome": outcome})
-    return value or 0.0
 
 
 # The subscription API
@@ -110,7 +51,7 @@ async def test_without_a_vapid_key_push_answers_404(start_hub: HubFactory, servi
     hub = await start_hub()
     async with httpx.AsyncClient(base_url=hub.base_url) as http:
         key = await http.get(PUBLIC_KEY)
-    subscribed = await _subscribe(hub, hub.token(), service.subscribe().json())
+    subscribed = await subscribe(hub, hub.token(), service.subscribe().json())
     for response in (key, subscribed):
         assert response.status_code == 404
         assert response.json()["error"] == "push_not_configured"
@@ -121,13 +62,13 @@ async def test_subscribing_again_is_idempotent_and_takes_the_new_keys(push_hub: 
     """The same endpoint again answers 200 with the same id, and later pushes use its new keys."""
     user_id = uuid.uuid4()
     subscription = service.subscribe()
-    first = await _subscribe(push_hub, push_hub.token(user_id), subscription.json())
+    first = await subscribe(push_hub, push_hub.token(user_id), subscription.json())
     subscription.new_keys()
-    again = await _subscribe(push_hub, push_hub.token(user_id), subscription.json())
+    again = await subscribe(push_hub, push_hub.token(user_id), subscription.json())
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json() and len(first.json()["id"]) == 22
-    envelope = await _envelope(push_hub, user_id)
-    assert await _send(push_hub, _delivery(user_id, envelope)) == ChannelOutcome(sent=1)
+    envelope = await published_envelope(push_hub, user_id)
+    assert await send_push(push_hub, delivery_of(user_id, envelope)) == ChannelOutcome(sent=1)
     assert [push.payload for push in service.delivered] == [envelope]
     assert not service.refused
 
@@ -136,21 +77,21 @@ async def test_unsubscribing_stops_pushes_and_answers_204_when_already_gone(push
                                                                           service: PushService) -> None:
     """A removed subscription gets nothing more; removing it twice is not an error."""
     user_id = uuid.uuid4()
-    [subscription] = await _subscribed(push_hub, service, user_id)
+    [subscription] = await subscribed(push_hub, service, user_id)
     for _ in range(2):
-        response = await _unsubscribe(push_hub, push_hub.token(user_id), subscription.endpoint)
+        response = await unsubscribe(push_hub, push_hub.token(user_id), subscription.endpoint)
         assert response.status_code == 204 and response.content == b""
-    envelope = await _envelope(push_hub, user_id)
-    assert await _send(push_hub, _delivery(user_id, envelope)) == ChannelOutcome()
+    envelope = await published_envelope(push_hub, user_id)
+    assert await send_push(push_hub, delivery_of(user_id, envelope)) == ChannelOutcome()
     assert service.requests == []
 
 
 async def test_another_users_token_does_not_remove_a_subscription(push_hub: RunningHub, service: PushService) -> None:
     """A subscription belongs to the user who made it: another user's DELETE leaves it alone."""
     user_id = uuid.uuid4()
-    [subscription] = await _subscribed(push_hub, service, user_id)
-    assert (await _unsubscribe(push_hub, push_hub.token(), subscription.endpoint)).status_code == 204
-    assert await _send(push_hub, _delivery(user_id, await _envelope(push_hub, user_id))) == ChannelOutcome(sent=1)
+    [subscription] = await subscribed(push_hub, service, user_id)
+    assert (await unsubscribe(push_hub, push_hub.token(), subscription.endpoint)).status_code == 204
+    assert await send_push(push_hub, delivery_of(user_id, await published_envelope(push_hub, user_id))) == ChannelOutcome(sent=1)
 
 
 @pytest.mark.parametrize("authorization, reason", [
@@ -199,7 +140,7 @@ INVALID = {
 async def test_an_invalid_subscription_is_422_naming_the_field(push_hub: RunningHub, service: PushService,
                                                               pointer: str, value: Any) -> None:
     """A page learns which field of its subscription the hub refused."""
-    response = await _subscribe(push_hub, push_hub.token(), _with(service.subscribe().json(), pointer, value))
+    response = await subscribe(push_hub, push_hub.token(), _with(service.subscribe().json(), pointer, value))
     assert response.status_code == 422, response.text
     assert response.json()["error"] == "invalid_message"
     assert pointer in [error["pointer"] for error in response.json()["errors"]], response.json()
@@ -216,10 +157,10 @@ async def test_the_ssrf_guard_refuses_private_and_insecure_endpoints(start_hub: 
                                                                      endpoint: str) -> None:
     """By default no user can make the hub POST to a private address or over plain http."""
     hub = await start_hub(**{**PUSH_SETTINGS, "push_allow_insecure_endpoints": False})
-    response = await _subscribe(hub, hub.token(), {**service.subscribe().json(), "endpoint": endpoint})
+    response = await subscribe(hub, hub.token(), {**service.subscribe().json(), "endpoint": endpoint})
     assert response.status_code == 422, response.text
     assert [error["pointer"] for error in response.json()["errors"]] == ["/endpoint"]
-    public = await _subscribe(hub, hub.token(), {**service.subscribe().json(),
+    public = await subscribe(hub, hub.token(), {**service.subscribe().json(),
                                                  "endpoint": "https://fcm.googleapis.com/fcm/send/abc"})
     assert public.status_code == 201, public.text
 
@@ -228,18 +169,18 @@ async def test_a_user_over_the_subscription_limit_is_409(start_hub: HubFactory, 
     """The per-user limit refuses one more endpoint, but not one the user already has."""
     hub = await start_hub(**PUSH_SETTINGS, max_push_subscriptions_per_user=2)
     user_id = uuid.uuid4()
-    kept = await _subscribed(hub, service, user_id, 2)
-    refused = await _subscribe(hub, hub.token(user_id), service.subscribe().json())
+    kept = await subscribed(hub, service, user_id, 2)
+    refused = await subscribe(hub, hub.token(user_id), service.subscribe().json())
     assert refused.status_code == 409, refused.text
     assert refused.json()["error"] == "too_many_push_subscriptions"
-    assert (await _subscribe(hub, hub.token(user_id), kept[0].json())).status_code == 200
-    assert (await _subscribe(hub, hub.token(), service.subscribe().json())).status_code == 201  # another user
+    assert (await subscribe(hub, hub.token(user_id), kept[0].json())).status_code == 200
+    assert (await subscribe(hub, hub.token(), service.subscribe().json())).status_code == 201  # another user
 
 
 async def test_a_body_over_the_limit_is_413(push_hub: RunningHub, service: PushService) -> None:
     """A subscription body larger than NOTIFYHUB_PUSH_MAX_BODY_BYTES is refused unread."""
     body = {**service.subscribe().json(), "padding": "x" * 5000}
-    response = await _subscribe(push_hub, push_hub.token(), body)
+    response = await subscribe(push_hub, push_hub.token(), body)
     assert response.status_code == 413
     assert response.json()["error"] == "body_too_large"
 
@@ -251,7 +192,7 @@ async def test_a_page_of_an_allowed_origin_passes_the_cors_preflight(push_hub: R
             "Origin": APP_ORIGIN, "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "authorization, content-type"})
         created = await http.post(SUBSCRIPTIONS, json=service.subscribe().json(),
-                                  headers={**_bearer(push_hub.token()), "Origin": APP_ORIGIN})
+                                  headers={**bearer(push_hub.token()), "Origin": APP_ORIGIN})
         key = await http.get(PUBLIC_KEY, headers={"Origin": APP_ORIGIN})
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == APP_ORIGIN
@@ -269,7 +210,7 @@ async def test_a_page_of_another_origin_is_refused(push_hub: RunningHub, service
         preflight = await http.options(SUBSCRIPTIONS, headers={"Origin": "https://evil.example",
                                                                "Access-Control-Request-Method": "POST"})
         posted = await http.post(SUBSCRIPTIONS, json=service.subscribe().json(),
-                                 headers={**_bearer(push_hub.token(user_id)), "Origin": "https://evil.example"})
+                                 headers={**bearer(push_hub.token(user_id)), "Origin": "https://evil.example"})
     for response in (preflight, posted):
         assert response.status_code == 403
         assert response.json()["error"] == "origin_not_allowed"
@@ -281,11 +222,11 @@ async def test_expired_subscriptions_are_not_used(push_hub: RunningHub, service:
     """A subscription past its expirationTime is not pushed to, and is forgotten."""
     user_id = uuid.uuid4()
     subscription = service.subscribe(expiration_ms=(time.time() + 3600) * 1000)
-    assert (await _subscribe(push_hub, push_hub.token(user_id), subscription.json())).status_code == 201
+    assert (await subscribe(push_hub, push_hub.token(user_id), subscription.json())).status_code == 201
     store = push_hub.server.app.state.push_store
     assert len(await store.subscriptions(user_id)) == 1
     assert await store.subscriptions(user_id, now=time.time() + 7200) == []
-    assert await _send(push_hub, _delivery(user_id, await _envelope(push_hub, user_id))) == ChannelOutcome()
+    assert await send_push(push_hub, delivery_of(user_id, await published_envelope(push_hub, user_id))) == ChannelOutcome()
     assert service.requests == []
 
 
@@ -296,10 +237,10 @@ async def test_a_push_decrypts_to_the_exact_envelope(push_hub: RunningHub, servi
     """Each device's service worker receives the message exactly as the WebSocket carries it,
     signed with the hub's VAPID key for that push service, with TTL, Urgency and Topic."""
     user_id = uuid.uuid4()
-    subscriptions = await _subscribed(push_hub, service, user_id, 2)
-    envelope = await _envelope(push_hub, user_id)
-    delivery = _delivery(user_id, envelope)
-    assert await _send(push_hub, delivery) == ChannelOutcome(sent=2)
+    subscriptions = await subscribed(push_hub, service, user_id, 2)
+    envelope = await published_envelope(push_hub, user_id)
+    delivery = delivery_of(user_id, envelope)
+    assert await send_push(push_hub, delivery) == ChannelOutcome(sent=2)
     assert not service.refused
     for subscription in subscriptions:
         [push] = service.delivered_to(subscription)
@@ -307,16 +248,16 @@ async def test_a_push_decrypts_to_the_exact_envelope(push_hub: RunningHub, servi
         assert push.claims["aud"] == service.base_url and push.claims["sub"] == "mailto:ops@example.com"
         assert push.headers["ttl"] == "86400" and push.headers["urgency"] == "normal"
         assert push.headers["topic"] == uuid.UUID(delivery.message_id).hex
-    assert _pushes_counted(push_hub, "sent") == 2
+    assert pushes_counted(push_hub, "sent") == 2
 
 
 async def test_a_second_send_of_a_delivery_is_skipped(push_hub: RunningHub, service: PushService) -> None:
     """A delivery handed over again (after a hub was killed) is not pushed twice."""
     user_id = uuid.uuid4()
-    await _subscribed(push_hub, service, user_id)
-    delivery = _delivery(user_id, await _envelope(push_hub, user_id))
-    assert await _send(push_hub, delivery) == ChannelOutcome(sent=1)
-    assert await _send(push_hub, delivery) == ChannelOutcome(skipped=1)
+    await subscribed(push_hub, service, user_id)
+    delivery = delivery_of(user_id, await published_envelope(push_hub, user_id))
+    assert await send_push(push_hub, delivery) == ChannelOutcome(sent=1)
+    assert await send_push(push_hub, delivery) == ChannelOutcome(skipped=1)
     assert len(service.requests) == 1
 
 
@@ -327,10 +268,10 @@ async def test_a_second_hub_skips_what_the_first_sent(start_hub: HubFactory, bac
         pytest.skip("the memory backend is one hub")
     first, second = await start_hub(**PUSH_SETTINGS), await start_hub(**PUSH_SETTINGS)
     user_id = uuid.uuid4()
-    await _subscribed(first, service, user_id)
-    delivery = _delivery(user_id, await _envelope(first, user_id))
-    assert await _send(first, delivery) == ChannelOutcome(sent=1)
-    assert await _send(second, delivery) == ChannelOutcome(skipped=1)
+    await subscribed(first, service, user_id)
+    delivery = delivery_of(user_id, await published_envelope(first, user_id))
+    assert await send_push(first, delivery) == ChannelOutcome(sent=1)
+    assert await send_push(second, delivery) == ChannelOutcome(skipped=1)
     assert len(service.requests) == 1
 
 
@@ -338,48 +279,60 @@ async def test_a_second_hub_skips_what_the_first_sent(start_hub: HubFactory, bac
 async def test_a_gone_subscription_is_dropped(push_hub: RunningHub, service: PushService, status: int) -> None:
     """When the push service says a subscription is gone, it counts failed and is forgotten."""
     user_id = uuid.uuid4()
-    gone, kept = await _subscribed(push_hub, service, user_id, 2)
+    gone, kept = await subscribed(push_hub, service, user_id, 2)
     service.program(gone, Reply(status))
-    assert await _send(push_hub, _delivery(user_id, await _envelope(push_hub, user_id))) == ChannelOutcome(sent=1, failed=1)
+    assert await send_push(push_hub, delivery_of(user_id, await published_envelope(push_hub, user_id))) == ChannelOutcome(sent=1, failed=1)
     assert [subscription.endpoint for subscription in
             await push_hub.server.app.state.push_store.subscriptions(user_id)] == [kept.endpoint]
-    assert _pushes_counted(push_hub, "dropped") == 1
-    assert await _send(push_hub, _delivery(user_id, await _envelope(push_hub, user_id, "next"))) == ChannelOutcome(sent=1)
+    assert pushes_counted(push_hub, "dropped") == 1
+    assert await send_push(push_hub, delivery_of(user_id, await published_envelope(push_hub, user_id, "next"))) == ChannelOutcome(sent=1)
     assert len(service.requests_to(gone)) == 1
 
 
 async def test_a_429_is_retried_after_its_retry_after(push_hub: RunningHub, service: PushService) -> None:
     """A push service asking to wait is waited for, then the push goes through."""
     user_id = uuid.uuid4()
-    [subscription] = await _subscribed(push_hub, service, user_id)
+    [subscription] = await subscribed(push_hub, service, user_id)
     service.program(subscription, Reply(429, {"Retry-After": "1"}))
-    envelope = await _envelope(push_hub, user_id)
-    assert await _send(push_hub, _delivery(user_id, envelope)) == ChannelOutcome(sent=1)
+    envelope = await published_envelope(push_hub, user_id)
+    assert await send_push(push_hub, delivery_of(user_id, envelope)) == ChannelOutcome(sent=1)
     refused, accepted = service.requests_to(subscription)
     assert (refused.status, accepted.status) == (429, 201)
     assert accepted.at - refused.at >= 1.0
     assert [push.payload for push in service.delivered] == [envelope]
-    assert _pushes_counted(push_hub, "retried") == 1
+    assert pushes_counted(push_hub, "retried") == 1
 
 
 async def test_5xx_and_a_slow_service_are_retried(start_hub: HubFactory, service: PushService) -> None:
     """A 500, a 503 and an answer slower than the timeout are each tried again, within the attempts."""
     hub = await start_hub(**PUSH_SETTINGS, push_timeout_seconds=0.5)
     user_id = uuid.uuid4()
-    [subscription] = await _subscribed(hub, service, user_id)
+    [subscription] = await subscribed(hub, service, user_id)
     service.program(subscription, Reply(500), Reply(503), Reply(201, delay=2.0))
-    assert await _send(hub, _delivery(user_id, await _envelope(hub, user_id))) == ChannelOutcome(sent=1)
+    assert await send_push(hub, delivery_of(user_id, await published_envelope(hub, user_id))) == ChannelOutcome(sent=1)
     assert len(service.delivered_to(subscription)) == 1
-    assert _pushes_counted(hub, "retried") == 3
+    assert pushes_counted(hub, "retried") == 3
+
+
+async def test_a_push_service_that_cannot_be_reached_is_retried_then_failed(start_hub: HubFactory) -> None:
+    """A refused connection is tried again like a 5xx, within the attempts, then counts failed."""
+    hub = await start_hub(**PUSH_SETTINGS, push_attempts=2)
+    user_id = uuid.uuid4()
+    async with serve_push_service(VAPID_PUBLIC_KEY) as closed:
+        subscription = closed.subscribe()
+    response = await subscribe(hub, hub.token(user_id), subscription.json())
+    assert response.status_code == 201, response.text
+    assert await send_push(hub, delivery_of(user_id, await published_envelope(hub, user_id))) == ChannelOutcome(failed=1)
+    assert pushes_counted(hub, "retried") == 1 and pushes_counted(hub, "failed") == 1
 
 
 async def test_retries_stop_after_the_attempts(start_hub: HubFactory, service: PushService) -> None:
     """A push service failing every time costs NOTIFYHUB_PUSH_ATTEMPTS requests, then counts failed."""
     hub = await start_hub(**PUSH_SETTINGS, push_attempts=3)
     user_id = uuid.uuid4()
-    [subscription] = await _subscribed(hub, service, user_id)
+    [subscription] = await subscribed(hub, service, user_id)
     service.program(subscription, *[Reply(500)] * 5)
-    assert await _send(hub, _delivery(user_id, await _envelope(hub, user_id))) == ChannelOutcome(failed=1)
+    assert await send_push(hub, delivery_of(user_id, await published_envelope(hub, user_id))) == ChannelOutcome(failed=1)
     assert len(service.requests_to(subscription)) == 3
 
 
@@ -387,10 +340,10 @@ async def test_a_retry_after_beyond_the_window_is_not_waited(start_hub: HubFacto
     """A Retry-After longer than NOTIFYHUB_PUSH_RETRY_WINDOW_SECONDS ends the push at once, failed."""
     hub = await start_hub(**PUSH_SETTINGS, push_retry_window_seconds=5)
     user_id = uuid.uuid4()
-    [subscription] = await _subscribed(hub, service, user_id)
+    [subscription] = await subscribed(hub, service, user_id)
     service.program(subscription, Reply(429, {"Retry-After": "3600"}))
     started = time.monotonic()
-    assert await _send(hub, _delivery(user_id, await _envelope(hub, user_id))) == ChannelOutcome(failed=1)
+    assert await send_push(hub, delivery_of(user_id, await published_envelope(hub, user_id))) == ChannelOutcome(failed=1)
     assert time.monotonic() - started < 5
     assert len(service.requests_to(subscription)) == 1
 
@@ -399,9 +352,9 @@ async def test_a_retry_after_beyond_the_window_is_not_waited(start_hub: HubFacto
 async def test_other_refusals_fail_without_retrying(push_hub: RunningHub, service: PushService, status: int) -> None:
     """A refusal that repeating cannot change costs one request and keeps the subscription."""
     user_id = uuid.uuid4()
-    [subscription] = await _subscribed(push_hub, service, user_id)
+    [subscription] = await subscribed(push_hub, service, user_id)
     service.program(subscription, Reply(status))
-    assert await _send(push_hub, _delivery(user_id, await _envelope(push_hub, user_id))) == ChannelOutcome(failed=1)
+    assert await send_push(push_hub, delivery_of(user_id, await published_envelope(push_hub, user_id))) == ChannelOutcome(failed=1)
     assert len(service.requests_to(subscription)) == 1
     assert len(await push_hub.server.app.state.push_store.subscriptions(user_id)) == 1
 
@@ -410,12 +363,12 @@ async def test_an_envelope_too_large_for_a_push_goes_in_its_reduced_form(push_hu
                                                                         service: PushService) -> None:
     """A message over one push record arrives without its payload, saying so, with what names it."""
     user_id = uuid.uuid4()
-    await _subscribed(push_hub, service, user_id)
-    envelope = await _envelope(push_hub, user_id, title="x" * 200)
+    await subscribed(push_hub, service, user_id)
+    envelope = await published_envelope(push_hub, user_id, title="x" * 200)
     large = json.loads(envelope)
     large["payload"]["title"] = "t" * MAX_PLAINTEXT_BYTES  # as a type with a larger payload would be
     oversized = json.dumps(large).encode()
-    assert await _send(push_hub, _delivery(user_id, oversized)) == ChannelOutcome(sent=1)
+    assert await send_push(push_hub, delivery_of(user_id, oversized)) == ChannelOutcome(sent=1)
     [push] = service.delivered
     assert json.loads(push.payload) == {"type": "book_ready", "id": large["id"], "timestamp": large["timestamp"],
                                         "seq": large["seq"], "payload_omitted": True}
@@ -425,8 +378,8 @@ async def test_an_envelope_too_large_for_a_push_goes_in_its_reduced_form(push_hu
 async def test_push_metrics_are_exposed(push_hub: RunningHub, service: PushService) -> None:
     """Operators see pushes by outcome in /metrics."""
     user_id = uuid.uuid4()
-    await _subscribed(push_hub, service, user_id)
-    await _send(push_hub, _delivery(user_id, await _envelope(push_hub, user_id)))
+    await subscribed(push_hub, service, user_id)
+    await send_push(push_hub, delivery_of(user_id, await published_envelope(push_hub, user_id)))
     metrics = (await push_hub.get("/metrics", key=SERVICE_KEY)).text
     assert 'notifyhub_pushes_total{outcome="sent"} 1.0' in metrics
 
@@ -437,8 +390,8 @@ async def test_subscriptions_survive_a_restart_on_redis(redis_settings: dict[str
     settings = hub_settings(**redis_settings, **PUSH_SETTINGS)
     user_id = uuid.uuid4()
     async with serve_in_process(settings) as before:
-        [subscription] = await _subscribed(before, service, user_id)
+        [subscription] = await subscribed(before, service, user_id)
     async with serve_in_process(settings) as after:
-        envelope = await _envelope(after, user_id)
-        assert await _send(after, _delivery(user_id, envelope)) == ChannelOutcome(sent=1)
+        envelope = await published_envelope(after, user_id)
+        assert await send_push(after, delivery_of(user_id, envelope)) == ChannelOutcome(sent=1)
     assert [push.payload for push in service.delivered_to(subscription)] == [envelope]

@@ -105,35 +105,38 @@ class PushChannel:
                    "Content-Type": "application/octet-stream"}
         started, attempt = time.monotonic(), 0
         while True:
-            retry_after, why = None, ""
-            try:
-                response = await self._client.post(subscription.endpoint, content=body, headers={
-                    **headers, "Authorization": self._signer.authorization(subscription.endpoint, time.time())})
-            except httpx.TransportError as exc:
-                why = f"{type(exc).__name__}"
-            else:
-                verdict = push_verdict(response.status_code)
-                if verdict is PushVerdict.SENT:
-                    self._metrics.labels(outcome=SENT).inc()
-                    return SENT
-                if verdict is PushVerdict.GONE:
-                    return await self._gone(delivery, subscription, response.status_code)
-                if verdict is PushVerdict.FAILED:
-                    return self._failed(delivery, subscription, f"the push service answered {response.status_code}")
-                retry_after = retry_after_seconds(response.headers.get("retry-after"))
-                why = f"the push service answered {response.status_code}"
             attempt += 1
+            status, retry_after = await self._post(subscription.endpoint, body, headers)
+            verdict = PushVerdict.RETRY if status is None else push_verdict(status)
+            why = "no answer (connection lost or timed out)" if status is None else f"the push service answered {status}"
+            if verdict is PushVerdict.SENT:
+                self._metrics.labels(outcome=SENT).inc()
+                return SENT
+            if verdict is PushVerdict.GONE:
+                return await self._gone(delivery, subscription, why)
+            if verdict is PushVerdict.FAILED:
+                return self._failed(delivery, subscription, why)
             wait = wait_before_retry(attempt - 1, retry_after, settings.push_backoff_base_seconds,
                                      settings.push_backoff_cap_seconds, self._random)
-            if attempt >= settings.push_attempts or time.monotonic() - started + wait > settings.push_retry_window_seconds:
+            out_of_time = time.monotonic() - started + wait > settings.push_retry_window_seconds
+            if attempt >= settings.push_attempts or out_of_time:
                 return self._failed(delivery, subscription, f"{why}; gave up after {attempt} attempt(s)")
             self._metrics.labels(outcome="retried").inc()
             await self._sleep(wait)
 
-    async def _gone(self, delivery: FallbackDelivery, subscription: PushSubscription, status: int) -> str:
+    async def _post(self, endpoint: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, float | None]:
+        """One request: (status, Retry-After in seconds), or (None, None) when no answer came."""
+        try:
+            response = await self._client.post(endpoint, content=body, headers={
+                **headers, "Authorization": self._signer.authorization(endpoint, time.time())})
+        except httpx.TransportError:  # connection refused or lost, a timeout
+            return None, None
+        return response.status_code, retry_after_seconds(response.headers.get("retry-after"))
+
+    async def _gone(self, delivery: FallbackDelivery, subscription: PushSubscription, why: str) -> str:
         """The push service no longer knows the subscription: forget it."""
-        logger.info("push subscription of user %s at %s is gone (%d); removed", delivery.user_id,
-                    _origin(subscription.endpoint), status)
+        logger.info("push subscription of user %s at %s is gone (%s); removed", delivery.user_id,
+                    _origin(subscription.endpoint), why)
         try:
             await self._store.remove(delivery.user_id, subscription.endpoint)
         except BackendUnavailableError as exc:
