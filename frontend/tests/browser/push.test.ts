@@ -98,8 +98,6 @@ describe.skipIf(missing.length > 0)("the service worker entry in Chromium", () =
   let cdp: CDPSession;
   let worker: Worker;
   let registrationId: string;
-  /** What the hub sent for a `book_ready` whose url is a page of this origin. */
-  let envelope: string;
 
   beforeAll(async () => {
     // A build of its own: `npm pack` in the tarball test rebuilds dist/ meanwhile.
@@ -113,10 +111,6 @@ describe.skipIf(missing.length > 0)("the service worker entry in Chromium", () =
     server = staticServer(build);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-
-    const userId = "7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
-    const payload = { book_id: "b7e2a0c4-1d3f-4e5a-8b9c-0d1e2f3a4b5c", title: "Le Petit Prince", total_pages: 120, url: `${origin}/books/le-petit-prince` };
-    envelope = await frameFromHub(hub, userId, "book_ready", () => hub.publish({ user_ids: [userId], message: { type: "book_ready", payload } }));
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     context = await browser.newContext();
@@ -137,6 +131,7 @@ describe.skipIf(missing.length > 0)("the service worker entry in Chromium", () =
       await navigator.serviceWorker.ready;
     });
     [registrationId, worker] = await Promise.all([registered, workerStarted]);
+    await recordShows();
   }, 180_000);
 
   afterAll(async () => {
@@ -145,6 +140,19 @@ describe.skipIf(missing.length > 0)("the service worker entry in Chromium", () =
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     if (build) rmSync(build, { recursive: true, force: true });
   }, 30_000);
+
+  /**
+   * What the hub sends over the WebSocket for a `book_ready` whose url is `/books/<slug>` of this
+   * origin: a new message (a new id, so a new tag) for each test, since Chromium may let a
+   * notification closed just before take a new one with the same tag along.
+   */
+  async function envelopeFromHub(slug: string): Promise<{ envelope: string; id: string; link: string }> {
+    const userId = "7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+    const link = `${origin}/books/${slug}`;
+    const payload = { book_id: "b7e2a0c4-1d3f-4e5a-8b9c-0d1e2f3a4b5c", title: "Le Petit Prince", total_pages: 120, url: link };
+    const envelope = await frameFromHub(hub, userId, "book_ready", () => hub.publish({ user_ids: [userId], message: { type: "book_ready", payload } }));
+    return { envelope, id: (JSON.parse(envelope) as { id: string }).id, link };
+  }
 
   async function deliver(data: string): Promise<void> {
     await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId, data });
@@ -157,56 +165,55 @@ describe.skipIf(missing.length > 0)("the service worker entry in Chromium", () =
     });
   }
 
-  /** How many times the worker called showNotification since the test began counting. */
-  async function countShows(): Promise<void> {
+  /** The tags of the notifications shown so far, in order: recorded once Chromium has shown each. */
+  async function recordShows(): Promise<void> {
     await worker.evaluate(() => {
-      const scope = self as unknown as { registration: { showNotification: (...args: unknown[]) => Promise<void> }; shows: number };
+      const scope = self as unknown as { registration: { showNotification(title: string, options: { tag: string }): Promise<void> }; shownTags: string[] };
       const show = scope.registration.showNotification.bind(scope.registration);
-      scope.shows = 0;
-      scope.registration.showNotification = async (...args: unknown[]) => {
-        await show(...args);
-        scope.shows += 1;
+      scope.shownTags = [];
+      scope.registration.showNotification = async (title, options) => {
+        await show(title, options);
+        scope.shownTags.push(options.tag);
       };
     });
   }
 
-  const shows = (): Promise<number> => worker.evaluate(() => (self as unknown as { shows: number }).shows);
-
-  async function closeAll(): Promise<void> {
-    await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((shown) => shown.close()));
+  /**
+   * Wait until the worker has shown `count` notifications tagged `tag`, then read Chromium's list
+   * of that tag. (No test closes a notification before another is shown: Chromium may drop a
+   * notification shown while a close is still being processed.)
+   */
+  async function shownWith(tag: string, count = 1): Promise<Shown[]> {
+    const shownTags = (): Promise<string[]> => worker.evaluate(() => (self as unknown as { shownTags: string[] }).shownTags);
+    await vi.waitFor(async () => expect((await shownTags()).filter((shown) => shown === tag)).toHaveLength(count), { timeout: EVENT_TIMEOUT_MS });
+    return (await notifications()).filter((shown) => shown.tag === tag);
   }
 
   it("shows the hub's envelope as a notification: the book's title, tagged with the message id, linking to the book", async () => {
-    const message = JSON.parse(envelope) as { id: string };
+    const { envelope, id, link } = await envelopeFromHub("shown");
     await deliver(envelope);
-    await vi.waitFor(async () => expect(await notifications()).toHaveLength(1), { timeout: EVENT_TIMEOUT_MS });
-    expect(await notifications()).toEqual([
+    expect(await shownWith(id)).toEqual([
       {
         title: "Le Petit Prince",
         body: "Your book is ready to open (120 pages).",
-        tag: message.id,
-        data: { source: "notifyhub", link: `${origin}/books/le-petit-prince`, messageId: message.id, type: "book_ready" },
+        tag: id,
+        data: { source: "notifyhub", link, messageId: id, type: "book_ready" },
       },
     ]);
   }, 30_000);
 
   it("replaces the notification when the same message is pushed again, never doubles it", async () => {
     // The hub may push a message again (a retry); the user sees it once.
-    await closeAll();
-    await countShows();
+    const { envelope, id } = await envelopeFromHub("twice");
     await deliver(envelope);
     await deliver(envelope);
-    await vi.waitFor(async () => expect(await shows()).toBe(2), { timeout: EVENT_TIMEOUT_MS });
-    const shown = await notifications();
-    expect(shown.map(({ tag }) => tag)).toEqual([(JSON.parse(envelope) as { id: string }).id]);
+    expect((await shownWith(id, 2)).map(({ tag }) => tag)).toEqual([id]);
   }, 30_000);
 
   it("shows a generic notification for a push that is not an envelope", async () => {
     // The subscription promised Chromium that every push is visible.
-    await closeAll();
     await deliver("not json");
-    await vi.waitFor(async () => expect(await notifications()).toHaveLength(1), { timeout: EVENT_TIMEOUT_MS });
-    expect(await notifications()).toEqual([
+    expect(await shownWith("notifyhub")).toEqual([
       { title: "New notification", body: "", tag: "notifyhub", data: { source: "notifyhub", link: `${origin}/`, messageId: null, type: null } },
     ]);
   }, 30_000);
@@ -242,22 +249,24 @@ describe.skipIf(missing.length > 0)("the service worker entry in Chromium", () =
     }, tag);
   }
 
-  it("on a click closes the notification and opens a window at the book, none being there", async () => {
-    await closeAll();
-    const { id } = JSON.parse(envelope) as { id: string };
-    await deliver(envelope);
-    await vi.waitFor(async () => expect((await notifications()).map(({ tag }) => tag)).toEqual([id]), { timeout: EVENT_TIMEOUT_MS });
-    expect(await click(id)).toEqual({ opened: [`${origin}/books/le-petit-prince`], focused: [], left: [] });
-  }, 30_000);
+  it("on a click closes the notification and opens a window at its book, or focuses the window already there", async () => {
+    // Both shown before either click: see shownWith.
+    const toOpen = await envelopeFromHub("to-open");
+    const toFocus = await envelopeFromHub("to-focus");
+    await deliver(toOpen.envelope);
+    await deliver(toFocus.envelope);
+    expect(await shownWith(toOpen.id)).toHaveLength(1);
+    expect(await shownWith(toFocus.id)).toHaveLength(1);
 
-  it("on a click focuses the window already at the book instead of opening another", async () => {
-    await closeAll();
-    const { id } = JSON.parse(envelope) as { id: string };
+    const opening = await click(toOpen.id);
+    expect(opening).toMatchObject({ opened: [toOpen.link], focused: [] });
+    expect(opening.left).not.toContain(toOpen.id);
+
     const tab = await context.newPage();
-    await tab.goto(`${origin}/books/le-petit-prince`);
-    await deliver(envelope);
-    await vi.waitFor(async () => expect((await notifications()).map(({ tag }) => tag)).toEqual([id]), { timeout: EVENT_TIMEOUT_MS });
-    expect(await click(id)).toEqual({ opened: [], focused: [`${origin}/books/le-petit-prince`], left: [] });
+    await tab.goto(toFocus.link);
+    const focusing = await click(toFocus.id);
+    expect(focusing).toMatchObject({ opened: [], focused: [toFocus.link] });
+    expect(focusing.left).not.toContain(toFocus.id);
     await tab.close();
   }, 30_000);
 });
