@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -15,7 +16,7 @@ from notifyhub.fallback.push_payload import MAX_PLAINTEXT_BYTES, PUSH_BODY_BYTES
 from notifyhub.fallback.push_retry import (PushVerdict, backoff_seconds, push_verdict, retry_after_seconds,
                                            wait_before_retry)
 from notifyhub.fallback.push_store import MemoryPushStore
-from notifyhub.fallback.push_subscription import PushSubscription, endpoint_problem
+from notifyhub.fallback.push_subscription import PushSubscription, endpoint_problem, parse_subscription
 from notifyhub.fallback.vapid import InvalidVapidKeyError, generate_vapid_key, load_vapid_key, public_key_text
 from notifyhub.settings import Settings
 from pydantic import ValidationError
@@ -132,6 +133,16 @@ def test_a_bad_vapid_setting_is_refused_without_repeating_the_key() -> None:
         assert raw[:-4] not in str(refused.value) and "vapid" in str(refused.value)
     assert not Settings().push_enabled
     assert Settings(vapid_private_key=raw, vapid_subject="https://ops.example.com").push_enabled
+
+
+def test_a_browsers_subscription_is_read_as_it_sends_it() -> None:
+    """`toJSON()` as browsers give it (integer milliseconds, unpadded base64url) is accepted."""
+    expires = int((time.time() + 3600) * 1000)
+    keys = browser_keys()
+    body = json.dumps({"endpoint": "https://push.example.com/x", "expirationTime": expires, "keys": keys})
+    subscription = parse_subscription(body.encode(), allow_insecure=False)
+    assert (subscription.p256dh, subscription.auth, subscription.expiration_ms) == (keys["p256dh"], keys["auth"], expires)
+    assert not subscription.expired()
 
 
 async def test_the_memory_store_records_a_push_once_within_its_ttl() -> None:
