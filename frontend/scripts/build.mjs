@@ -10,6 +10,12 @@
  * outside the package. The build copies src/ and generated/typescript into dist/src, pointing
  * those imports at dist/src/generated, and compiles that copy, so every path in the package
  * (imports, declarations, maps) stays inside it.
+ *
+ *   node scripts/build.mjs [out-dir]
+ *
+ * builds into out-dir instead of dist/, a directory inside the package (where the compile finds
+ * the package's `"type": "module"` and react): the browser tests build their own copy under
+ * test-results/, so that a concurrent `npm pack` cannot remove the files they serve.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -19,7 +25,7 @@ import { fileURLToPath } from "node:url";
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = join(PACKAGE, "src");
 const GENERATED = resolve(PACKAGE, "..", "generated", "typescript");
-const DIST = join(PACKAGE, "dist");
+const DIST = process.argv[2] === undefined ? join(PACKAGE, "dist") : resolve(process.argv[2]);
 const STAGED = join(DIST, "src");
 const STAGED_GENERATED = join(STAGED, "generated");
 
@@ -68,9 +74,23 @@ function stageSources() {
   cpSync(GENERATED, STAGED_GENERATED, { recursive: true });
 }
 
+/** tsconfig.build.json pointed at DIST, for the length of the compile. */
+function writeProject() {
+  const project = join(DIST, "tsconfig.build.json");
+  const compilerOptions = { rootDir: STAGED, outDir: DIST };
+  writeFileSync(project, JSON.stringify({ extends: join(PACKAGE, "tsconfig.build.json"), compilerOptions, include: [STAGED] }));
+  return project;
+}
+
+if (!inside(PACKAGE, DIST) || DIST === PACKAGE) throw new Error(`${DIST}: the output directory must be inside ${PACKAGE}`);
 rmSync(DIST, { recursive: true, force: true });
 stageSources();
-execFileSync(process.execPath, [join(PACKAGE, "..", "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
-  cwd: PACKAGE,
-  stdio: "inherit",
-});
+const project = writeProject();
+try {
+  execFileSync(process.execPath, [join(PACKAGE, "..", "node_modules", "typescript", "bin", "tsc"), "-p", project], {
+    cwd: PACKAGE,
+    stdio: "inherit",
+  });
+} finally {
+  rmSync(project);
+}

@@ -3,8 +3,9 @@ export class NotifyhubClientError extends Error {
   /** A stable, machine-readable reason, e.g. `"no_url"`. */
   readonly reason: string;
 
-  constructor(reason: string, message: string) {
-    super(message);
+  /** `options.cause`: the error behind this one (a failed `fetch`, a rejected browser call). */
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "NotifyhubClientError";
     this.reason = reason;
   }

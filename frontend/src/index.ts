@@ -1,4 +1,8 @@
-/** notifyhub's browser client. React bindings: `@hailango/notifyhub-client/react`. */
+/**
+ * notifyhub's browser client and Web Push registration. React bindings:
+ * `@hailango/notifyhub-client/react`; the service worker's side of Web Push:
+ * `@hailango/notifyhub-client/service-worker`.
+ */
 export { NotifyhubClient, createClient } from "./client.js";
 export {
   DEFAULT_CLIENT_OPTIONS,
@@ -20,6 +24,28 @@ export {
   type StreamPosition,
 } from "./streamPosition.js";
 export { NotifyhubClientError } from "./errors.js";
+export {
+  WORKER_ACTIVATION_TIMEOUT_MS,
+  pushState,
+  registerPush,
+  unregisterPush,
+  type PushOptions,
+  type PushRegistration,
+  type PushStatus,
+} from "./push.js";
+export { PushErrorReason } from "./pushHub.js";
+export type {
+  HubFetch,
+  NotificationPermissionLike,
+  NotificationPermissionSource,
+  PushEnvironment,
+  PushManagerLike,
+  PushSubscriptionJSON,
+  PushSubscriptionLike,
+  ServiceWorkerContainerLike,
+  ServiceWorkerLike,
+  ServiceWorkerRegistrationLike,
+} from "./pushEnvironment.js";
 export type {
   Clock,
   CloseEventLike,

@@ -10,5 +10,10 @@ export {
   type UseReadStateResult,
   type UseWebSocketResult,
 } from "./hooks.js";
+export {
+  usePushSubscription,
+  type PushSubscriptionState,
+  type UsePushSubscriptionResult,
+} from "./usePushSubscription.js";
 // One hook per message type (`useBookReady`, `useOCRProgress`, ...), generated from schemas/.
 export * from "../../../generated/typescript/hooks.js";

@@ -51,6 +51,17 @@ createRoot(document.getElementById("root")!).render(
   </WebSocketProvider>,
 );
 `,
+  "src/sw.ts": `import { handleNotifyhubPush, type PushMessage } from "@hailango/notifyhub-client/service-worker";
+
+const wording = (message: PushMessage) =>
+  message.type === "book_ready" && !("payload_omitted" in message) ? { title: message.payload.title } : undefined;
+
+// @ts-expect-error a book_ready payload has no due_count
+const misread = (message: PushMessage) => (message.type === "book_ready" && !("payload_omitted" in message) ? message.payload.due_count : 0);
+
+export const stop: () => void = handleNotifyhubPush({ notificationFor: wording, openOtherOrigins: false });
+console.log(misread);
+`,
   "tsconfig.json": tsconfig({ module: "ESNext", moduleResolution: "bundler" }),
   "tsconfig.nodenext.json": tsconfig({ module: "NodeNext", moduleResolution: "NodeNext" }),
 };
@@ -123,7 +134,8 @@ describe("the packed package", () => {
     // An app imports dist/index.js, not dist/frontend/src/index.js; tests and demo stay home.
     expect(app.packed).toEqual(expect.arrayContaining([
       "dist/index.js", "dist/index.d.ts", "dist/react/index.js", "dist/react/index.d.ts",
-      "dist/validators.js", "dist/generated/protocol.js", "dist/generated/messages.d.ts",
+      "dist/validators.js", "dist/serviceWorker.js", "dist/serviceWorker.d.ts",
+      "dist/generated/protocol.js", "dist/generated/messages.d.ts",
       "dist/src/index.ts", "dist/src/generated/validators.ts",
     ]));
     expect(app.packed.filter((path) => !path.startsWith("dist/")).sort()).toEqual(["README.md", "package.json"]);
@@ -136,6 +148,7 @@ describe("the packed package", () => {
       typeof target === "string" ? [target] : Object.values(target),
     );
     expect(targets).toContain("./dist/validators.d.ts");
+    expect(targets).toContain("./dist/serviceWorker.d.ts");
     for (const target of targets) expect(inPackage(resolve(app.installed, target)), target).toBe(true);
   });
 
@@ -180,7 +193,7 @@ describe("the packed package", () => {
 });
 
 describe("an app installing the tarball", () => {
-  it("type-checks the client, the hooks, the generated types and the documented examples, resolving as bundlers and as Node do", async () => {
+  it("type-checks the client, the hooks, the service worker entry, the generated types and the documented examples, resolving as bundlers and as Node do", async () => {
     // The declarations are complete and strict-clean; a misuse of a payload is an error, not `any`;
     // every example in docs/client-and-hooks.md, frontend/README.md and README.md compiles as written.
     expect(Object.keys(pageBlocks()).filter((path) => path.startsWith("src/guide/")).length).toBeGreaterThanOrEqual(6);
