@@ -208,11 +208,15 @@ BURST_USERS = 60
 """Users connecting at once to a fresh hub: their channels lie in many slots of every master."""
 
 
-async def connect_all_and_deliver(hub: HubProcess, users: list[uuid.UUID]) -> None:
-    """Every user connects at once and is admitted (a 1013 fails), then a message targeted at all
-    of them reaches each one."""
+async def connect_all(hub: HubProcess, users: list[uuid.UUID]) -> list:
+    """Every user connects at once and is admitted (a 1013 fails the test)."""
     async with asyncio.timeout(120):
-        clients = [client for client, _ in await asyncio.gather(*(established(hub.ws_url, user) for user in users))]
+        return [client for client, _ in await asyncio.gather(*(established(hub.ws_url, user) for user in users))]
+
+
+async def deliver_to_each(hub: HubProcess, users: list[uuid.UUID], clients: list) -> None:
+    """A message targeted at all `users` reaches each one's client."""
+    async with asyncio.timeout(120):
         assert (await post(hub.base_url, notification(users, "to each"))).status_code == 202
         frames = await asyncio.gather(*(client.receive_type("notification", timeout=30) for client in clients))
     assert [frame["payload"]["message"] for frame in frames] == ["to each"] * len(users)
@@ -226,7 +230,8 @@ async def test_a_burst_of_users_on_a_fresh_hub_is_admitted_whatever_their_slots(
     # A pool the burst's registry writes cannot exhaust: this test is about subscriptions.
     async with serve_subprocess(**cluster_env(cluster, redis_pool_size="400")) as hub:
         with hub_output_on_failure([hub]):
-            await connect_all_and_deliver(hub, [uuid.uuid4() for _ in range(BURST_USERS)])
+            users = [uuid.uuid4() for _ in range(BURST_USERS)]
+            await deliver_to_each(hub, users, await connect_all(hub, users))
 
 
 async def test_a_burst_larger_than_the_pool_waits_for_connections_instead_of_being_refused(cluster) -> None:
@@ -234,4 +239,25 @@ async def test_a_burst_larger_than_the_pool_waits_for_connections_instead_of_bei
     connection to the cluster, and all are admitted and served."""
     async with serve_subprocess(**cluster_env(cluster, redis_pool_size="4", redis_pool_timeout_seconds="60")) as hub:
         with hub_output_on_failure([hub]):
-            await connect_all_and_deliver(hub, [uuid.uuid4() for _ in range(40)])
+            users = [uuid.uuid4() for _ in range(40)]
+            await deliver_to_each(hub, users, await connect_all(hub, users))
+
+
+async def test_a_burst_while_every_shard_listener_restarts_is_admitted_and_nobody_misses_a_message(cluster) -> None:
+    """Every master drops the hub's pub/sub connection while a burst of new users connects: the
+    new users are all admitted, and old and new users alike get the message sent to them next."""
+    async with serve_subprocess(**cluster_env(cluster, redis_pool_size="400")) as hub:
+        with hub_output_on_failure([hub]):
+            old = [uuid.uuid4() for _ in range(BURST_USERS // 2)]
+            # One at a time: the hub's pub/sub connections start with one channel each.
+            old_clients = [(await established(hub.ws_url, user))[0] for user in old]
+            new = [uuid.uuid4() for _ in range(BURST_USERS // 2)]
+            masters = [node for node in cluster.live_nodes() if cluster.role(node) == "master"]
+
+            def drop_pubsub_connections() -> None:
+                for master in masters:
+                    with contextlib.closing(cluster.client(master)) as client:
+                        assert client.client_kill_filter(_type="pubsub") >= 1
+
+            new_clients, _ = await asyncio.gather(connect_all(hub, new), asyncio.to_thread(drop_pubsub_connections))
+            await deliver_to_each(hub, old + new, old_clients + new_clients)
