@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.redis.faults import notification, post
+from tests.redis.test_bursts import established
 from tests.support.delivery_count import DeliveryCount
 from tests.support.hubs import HubProcess, hub_settings, serve_subprocess
 from tests.support.redis_cluster import RedisClusterProcesses, own_cluster
@@ -201,3 +202,62 @@ async def test_a_replica_promoted_without_the_last_writes_leaves_no_client_with_
     count.assert_no_silent_gap(*names)
     for name in names:
         assert count.resets[name] or 4004 in count.closes[name], count.summary()
+
+
+BURST_USERS = 60
+"""Users connecting at once to a fresh hub: their channels lie in many slots of every master."""
+
+
+async def connect_all(hub: HubProcess, users: list[uuid.UUID]) -> list:
+    """Every user connects at once and is admitted (a 1013 fails the test)."""
+    async with asyncio.timeout(120):
+        return [client for client, _ in await asyncio.gather(*(established(hub.ws_url, user) for user in users))]
+
+
+async def deliver_to_each(hub: HubProcess, users: list[uuid.UUID], clients: list) -> None:
+    """A message targeted at all `users` reaches each one's client."""
+    async with asyncio.timeout(120):
+        assert (await post(hub.base_url, notification(users, "to each"))).status_code == 202
+        frames = await asyncio.gather(*(client.receive_type("notification", timeout=30) for client in clients))
+    assert [frame["payload"]["message"] for frame in frames] == ["to each"] * len(users)
+    await asyncio.gather(*(client.close() for client in clients))
+
+
+async def test_a_burst_of_users_on_a_fresh_hub_is_admitted_whatever_their_slots(cluster) -> None:
+    """Users connecting at once to a hub whose pub/sub connections are still starting are all
+    admitted, and each gets the message sent to it (their channels, in different slots, are each
+    subscribed where Redis accepts them)."""
+    # A pool the burst's registry writes cannot exhaust: this test is about subscriptions.
+    async with serve_subprocess(**cluster_env(cluster, redis_pool_size="400")) as hub:
+        with hub_output_on_failure([hub]):
+            users = [uuid.uuid4() for _ in range(BURST_USERS)]
+            await deliver_to_each(hub, users, await connect_all(hub, users))
+
+
+async def test_a_burst_larger_than_the_pool_waits_for_connections_instead_of_being_refused(cluster) -> None:
+    """Ten times more handshakes at once than NOTIFYHUB_REDIS_POOL_SIZE: each waits for a free
+    connection to the cluster, and all are admitted and served."""
+    async with serve_subprocess(**cluster_env(cluster, redis_pool_size="4", redis_pool_timeout_seconds="60")) as hub:
+        with hub_output_on_failure([hub]):
+            users = [uuid.uuid4() for _ in range(40)]
+            await deliver_to_each(hub, users, await connect_all(hub, users))
+
+
+async def test_a_burst_while_every_shard_listener_restarts_is_admitted_and_nobody_misses_a_message(cluster) -> None:
+    """Every master drops the hub's pub/sub connection while a burst of new users connects: the
+    new users are all admitted, and old and new users alike get the message sent to them next."""
+    async with serve_subprocess(**cluster_env(cluster, redis_pool_size="400")) as hub:
+        with hub_output_on_failure([hub]):
+            old = [uuid.uuid4() for _ in range(BURST_USERS // 2)]
+            # One at a time: the hub's pub/sub connections start with one channel each.
+            old_clients = [(await established(hub.ws_url, user))[0] for user in old]
+            new = [uuid.uuid4() for _ in range(BURST_USERS // 2)]
+            masters = [node for node in cluster.live_nodes() if cluster.role(node) == "master"]
+
+            def drop_pubsub_connections() -> None:
+                for master in masters:
+                    with contextlib.closing(cluster.client(master)) as client:
+                        assert client.client_kill_filter(_type="pubsub") >= 1
+
+            new_clients, _ = await asyncio.gather(connect_all(hub, new), asyncio.to_thread(drop_pubsub_connections))
+            await deliver_to_each(hub, old + new, old_clients + new_clients)

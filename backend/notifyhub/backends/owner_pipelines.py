@@ -28,6 +28,7 @@ from redis.exceptions import (
 )
 
 from .base import BackendUnavailableError, OutcomeUnknownError
+from .redis_cluster_client import WaitingRedisCluster
 from .redis_races import as_connection_error
 from .replication import Replication
 
@@ -50,7 +51,7 @@ class OwnerCalls:
         return self.calls[index][1]
 
 
-async def publish_on_owners(cluster: RedisCluster, work: OwnerCalls, replication: Replication,
+async def publish_on_owners(cluster: WaitingRedisCluster, work: OwnerCalls, replication: Replication,
                             retries: int) -> tuple[list, list[int]]:
     """Run every call on its owner; return the replies and, per master, the replicas WAIT
     counted (an empty list when none are asked for).
@@ -73,9 +74,14 @@ async def publish_on_owners(cluster: RedisCluster, work: OwnerCalls, replication
         except (RedisError, OSError) as exc:
             last_error = exc
             continue
-        outcomes = await asyncio.gather(
-            *(_run_on(node, work, indexes, node.name in needs_script, replication)
-              for node, indexes in groups.values()), return_exceptions=True)
+        try:
+            async with cluster.connection_turn():  # one connection per master, like a command
+                outcomes = await asyncio.gather(
+                    *(_run_on(node, work, indexes, node.name in needs_script, replication)
+                      for node, indexes in groups.values()), return_exceptions=True)
+        except MaxConnectionsError as exc:  # no turn within the pool timeout: nothing was sent
+            last_error = exc
+            break
         for (node, indexes), outcome in zip(groups.values(), outcomes):
             if isinstance(outcome, BaseException):
                 if not isinstance(outcome, (RedisError, OSError)):

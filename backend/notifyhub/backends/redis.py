@@ -47,6 +47,7 @@ from .base import (
     resume_start,
 )
 from .positions import StreamPositions
+from .redis_cluster_client import WaitingRedisCluster
 from .redis_races import as_connection_error
 from .redis_schedule import RedisFallbackSchedule
 from .redis_shards import ShardedSubscriptions
@@ -76,17 +77,19 @@ def redis_client(settings: Settings, url: str | None = None, retries: int | None
     """A client whose commands wait (bounded) for a free pooled connection, fail within the
     command timeout instead of hanging, and are retried with backoff after a lost connection.
 
-    With NOTIFYHUB_REDIS_CLUSTER, redis-py's cluster client: `url` is any node, the pool size is
-    per node, and a command finding no free connection is refused at once."""
+    With NOTIFYHUB_REDIS_CLUSTER, redis-py's cluster client: `url` is any node, and the pool size
+    bounds the commands in flight on all nodes together (see WaitingRedisCluster)."""
     timeout = settings.redis_command_timeout_seconds
     retry = Retry(ExponentialBackoff(cap=RETRY_BACKOFF_CAP, base=RETRY_BACKOFF_BASE),
                   settings.redis_retries if retries is None else retries)
     if settings.redis_cluster if cluster is None else cluster:
         # Maintenance notifications off: their handshake on a connection to a node that just died
         # fails with an AttributeError inside redis-py instead of a ConnectionError.
-        return RedisCluster.from_url(url or settings.redis_url, max_connections=settings.redis_pool_size,
-                                     socket_timeout=timeout, socket_connect_timeout=timeout, retry=retry,
-                                     maint_notifications_config=MaintNotificationsConfig(enabled=False))
+        return WaitingRedisCluster.from_url(
+            url or settings.redis_url, max_connections=settings.redis_pool_size,
+            pool_timeout=settings.redis_pool_timeout_seconds, socket_timeout=timeout,
+            socket_connect_timeout=timeout, retry=retry,
+            maint_notifications_config=MaintNotificationsConfig(enabled=False))
     pool = BlockingConnectionPool.from_url(
         url or settings.redis_url, max_connections=settings.redis_pool_size,
         timeout=settings.redis_pool_timeout_seconds, socket_timeout=timeout,
@@ -114,7 +117,8 @@ async def unavailable_on_error(action: str) -> AsyncIterator[None]:
     try:
         yield
     except (RedisError, OSError) as exc:
-        raise BackendUnavailableError(f"{action}: {exc}") from exc
+        # Some of redis-py's errors have no message (MaxConnectionsError): name the class then.
+        raise BackendUnavailableError(f"{action}: {str(exc) or type(exc).__name__}") from exc
     except (AttributeError, RuntimeError) as exc:
         if (connection_error := as_connection_error(exc)) is None:
             raise

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.cluster import RedisCluster
+from redis.crc import key_slot
 from redis.exceptions import RedisError
 
 from .base import BackendUnavailableError
@@ -82,14 +83,12 @@ class Shard:
         pubsub = self._client.pubsub()
         try:
             initial = list(self.channels)
-            if initial:
-                await pubsub.ssubscribe(*initial)
+            await ssubscribe_by_slot(pubsub, initial)
             if self.holds_broadcast:
                 await pubsub.subscribe(self._owner.broadcast)
             self.pubsub = pubsub
-            added = [channel for channel in self.channels if channel not in initial]
-            if added:  # wanted while the first subscriptions were on their way
-                await pubsub.ssubscribe(*added)
+            # Those wanted while the first subscriptions were on their way.
+            await ssubscribe_by_slot(pubsub, [channel for channel in self.channels if channel not in initial])
             await self._pump(pubsub, interval)
         except (RedisError, OSError, ConnectionError) as exc:
             logger.warning("Redis Cluster pub/sub to %s failed (%s); placing its channels again",
@@ -290,6 +289,21 @@ class ShardedSubscriptions:
             shard = self._shards[address] = Shard(self, address, self._node_client(host, port))
             shard.task = self.spawn(shard.run(self._interval))
         return shard
+
+
+async def ssubscribe_by_slot(pubsub: PubSub, channels: list[str]) -> None:
+    """SSUBSCRIBE `channels`, one command per slot: Redis refuses (CROSSSLOT) one whose
+    channels hash to different slots, even on the master owning them all."""
+    for same_slot in by_slot(channels).values():
+        await pubsub.ssubscribe(*same_slot)
+
+
+def by_slot(channels: list[str]) -> dict[int, list[str]]:
+    """`channels` grouped by their hash slot, each group in the order given."""
+    groups: dict[int, list[str]] = {}
+    for channel in channels:
+        groups.setdefault(key_slot(channel.encode()), []).append(channel)
+    return groups
 
 
 def _text(value: bytes | str) -> str:
