@@ -10,7 +10,8 @@ import httpx
 import pytest
 from notifyhub.client import HubRefusedError, HubUnavailableError, RetryPolicy
 from notifyhub.client.requests import judge, transport_failure
-from notifyhub.client.retry import Attempts, Failure, backoff_delay, retry_after_seconds
+from notifyhub.client.retry import Attempts, Failure, backoff_delay
+from notifyhub.retry_after import retry_after_seconds
 
 POLICY = RetryPolicy(max_attempts=5, first_delay_seconds=0.1, max_delay_seconds=0.5, total_seconds=10)
 
@@ -44,7 +45,7 @@ def test_retry_after_in_seconds(header: str | None, seconds: float | None) -> No
 def test_retry_after_as_an_http_date() -> None:
     """An HTTP date is the time left until then."""
     header = email.utils.formatdate(1_000_030, usegmt=True)
-    assert retry_after_seconds(header, now=lambda: 1_000_000) == 30.0
+    assert retry_after_seconds(header, now=1_000_000) == 30.0
 
 
 def test_retry_after_wins_over_the_backoff() -> None:

@@ -15,7 +15,8 @@ from notifyhub.delivery_policy import schema_policies
 from notifyhub.fallback.channel import ChannelOutcome, FallbackDelivery
 from notifyhub.fallback.schedule import DueEntry, Verdict, due_ms, fallback_delay, verdict
 from notifyhub.fallback.scheduler import FallbackScheduler
-from notifyhub.fallback.webhook import Answer, answer_of, retry_after_seconds, retry_delay, webhook_body, webhook_id
+from notifyhub.fallback.webhook import Answer, answer_of, retry_delay, webhook_body, webhook_id
+from notifyhub.retry_after import retry_after_seconds
 from notifyhub.metrics import HubMetrics
 from notifyhub.settings import Settings
 from notifyhub_protocol import DURABLE, DeliveryPolicy, Fallback
@@ -86,7 +87,7 @@ def test_each_answer_of_the_endpoint_is_sent_retried_or_failed(status: int, expe
 
 def test_retry_after_reads_seconds_and_dates() -> None:
     """Retry-After as delay-seconds or an HTTP date; anything else is ignored."""
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC).timestamp()
     assert retry_after_seconds("7", now) == 7
     assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30
     assert retry_after_seconds("Thu, 01 Jan 2026 11:00:00 GMT", now) == 0

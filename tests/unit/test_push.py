@@ -13,11 +13,12 @@ from email.utils import format_datetime
 
 import pytest
 from notifyhub.fallback.push_payload import MAX_PLAINTEXT_BYTES, PUSH_BODY_BYTES, push_payload, push_topic
-from notifyhub.fallback.push_retry import (PushVerdict, backoff_seconds, push_verdict, retry_after_seconds,
+from notifyhub.fallback.push_retry import (PushVerdict, backoff_seconds, push_verdict,
                                            wait_before_retry)
 from notifyhub.fallback.push_store import MemoryPushStore
 from notifyhub.fallback.push_subscription import PushSubscription, endpoint_problem, parse_subscription
 from notifyhub.fallback.vapid import InvalidVapidKeyError, generate_vapid_key, load_vapid_key, public_key_text
+from notifyhub.retry_after import retry_after_seconds
 from notifyhub.settings import Settings
 from pydantic import ValidationError
 from pywebpush import WebPusher

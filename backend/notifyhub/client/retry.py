@@ -3,12 +3,12 @@ hub's `Retry-After`. No I/O: the clock and the random source are passed in."""
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..retry_after import retry_after_seconds
 from .errors import HubUnavailableError
 
 MAX_ATTEMPTS = 5
@@ -43,21 +43,6 @@ def backoff_delay(retry: int, policy: RetryPolicy, uniform: Callable[[], float] 
     same moment do not come back at the same moment."""
     step = min(policy.max_delay_seconds, policy.first_delay_seconds * 2 ** (retry - 1))
     return uniform() * step
-
-
-def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
-    """A `Retry-After` header in seconds (delta-seconds or an HTTP date), or None when absent
-    or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now())
 
 
 @dataclass(frozen=True, slots=True)

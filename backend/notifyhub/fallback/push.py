@@ -27,7 +27,8 @@ from ..metrics import HubMetrics
 from ..settings import Settings
 from .channel import ChannelOutcome, FallbackDelivery
 from .push_payload import push_payload, push_topic
-from .push_retry import PushVerdict, push_verdict, retry_after_seconds, wait_before_retry
+from ..retry_after import retry_after_seconds
+from .push_retry import PushVerdict, push_verdict, wait_before_retry
 from .push_store import PushStore
 from .push_subscription import PushSubscription
 from .vapid import VapidSigner, load_vapid_key

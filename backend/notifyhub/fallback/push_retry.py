@@ -10,9 +10,7 @@ with, 413) will not change by repeating the same request.
 from __future__ import annotations
 
 import enum
-import time
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 
 
 class PushVerdict(enum.Enum):
@@ -31,23 +29,6 @@ def push_verdict(status: int) -> PushVerdict:
     if status == 429 or status >= 500:
         return PushVerdict.RETRY
     return PushVerdict.FAILED
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """A `Retry-After` header as seconds from now (RFC 9110 section 10.2.3: seconds, or an
-    HTTP date); None when absent or unreadable, 0 for a date already past."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # an HTTP date is always GMT
-        return None
-    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
 
 
 def backoff_seconds(attempt: int, base: float, cap: float, random: Callable[[], float]) -> float:

@@ -17,7 +17,6 @@ answer (a 3xx: redirects are never followed; a 4xx; a 410 Gone) fails the messag
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 from collections.abc import Callable
@@ -28,6 +27,7 @@ import httpx
 from standardwebhooks import Webhook
 
 from ..metrics import HubMetrics
+from ..retry_after import retry_after_seconds
 from .channel import ChannelOutcome, FallbackDelivery
 from .schedule import FallbackSchedule
 
@@ -58,20 +58,6 @@ def answer_of(status: int) -> Answer:
     if status == 410:
         return Answer.GONE
     return Answer.FAILED
-
-
-def retry_after_seconds(value: str | None, now: datetime) -> float | None:
-    """A Retry-After header's wait: delay-seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - now).total_seconds()) if when.tzinfo else None
 
 
 def retry_delay(attempt: int, cap: float, retry_after: float | None,
@@ -149,7 +135,7 @@ class WebhookChannel:
         answer = answer_of(response.status_code)
         if answer is not Answer.SENT:
             logger.warning("webhook %s answered %d", webhook, response.status_code)
-        return answer, retry_after_seconds(response.headers.get("retry-after"), now)
+        return answer, retry_after_seconds(response.headers.get("retry-after"), now.timestamp())
 
     async def aclose(self) -> None:
         await self._http.aclose()
