@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from .backends.base import PublishToken
 from .backends.positions import StreamPositions
-from .backends.redis import redis_client, streams_for, unavailable_on_error
+from .backends.redis import redis_client, streams_for
+from .backends.redis_races import unavailable_on_error
 from .backends.redis_streams import RedisKeys
 from .delivery_policy import conflation_key, policy_of, schema_policies
 from .fallback.schedule import fallback_delay

@@ -18,7 +18,6 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
@@ -48,7 +47,7 @@ from .base import (
 )
 from .positions import StreamPositions
 from .redis_cluster_client import WaitingRedisCluster
-from .redis_races import as_connection_error
+from .redis_races import unavailable_on_error
 from .redis_schedule import RedisFallbackSchedule
 from .redis_shards import ShardedSubscriptions
 from .redis_streams import RedisKeys, RedisStreams, entries_of
@@ -109,20 +108,6 @@ def streams_for(settings: Settings, redis: Redis | RedisCluster, keys: RedisKeys
     replication = Replication(settings.redis_wait_replicas, int(settings.redis_wait_timeout_seconds * 1000))
     return RedisStreams(redis, keys, settings.history_max_messages, settings.history_max_age_seconds,
                         replication, settings.redis_retries)
-
-
-@contextlib.asynccontextmanager
-async def unavailable_on_error(action: str) -> AsyncIterator[None]:
-    """Turn any Redis failure into BackendUnavailableError, so nothing fails silently."""
-    try:
-        yield
-    except (RedisError, OSError) as exc:
-        # Some of redis-py's errors have no message (MaxConnectionsError): name the class then.
-        raise BackendUnavailableError(f"{action}: {str(exc) or type(exc).__name__}") from exc
-    except (AttributeError, RuntimeError) as exc:
-        if (connection_error := as_connection_error(exc)) is None:
-            raise
-        raise BackendUnavailableError(f"{action}: {connection_error}") from exc
 
 
 class RedisBackend(Backend):

@@ -8,11 +8,16 @@ means; raised by our own code they would be bugs, so only those raised inside re
 
 from __future__ import annotations
 
+import contextlib
 import traceback
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+from .base import BackendUnavailableError
 
 REDIS_PY = Path(redis.__file__).resolve().parent
 
@@ -27,3 +32,17 @@ def as_connection_error(exc: BaseException) -> RedisConnectionError | None:
     error = RedisConnectionError(f"connection closed under the command: {exc!r}")
     error.__cause__ = exc
     return error
+
+
+@contextlib.asynccontextmanager
+async def unavailable_on_error(action: str) -> AsyncIterator[None]:
+    """Turn any Redis failure into BackendUnavailableError, so nothing fails silently."""
+    try:
+        yield
+    except (RedisError, OSError) as exc:
+        # Some of redis-py's errors have no message (MaxConnectionsError): name the class then.
+        raise BackendUnavailableError(f"{action}: {str(exc) or type(exc).__name__}") from exc
+    except (AttributeError, RuntimeError) as exc:
+        if (connection_error := as_connection_error(exc)) is None:
+            raise
+        raise BackendUnavailableError(f"{action}: {connection_error}") from exc

@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 
 from ..fallback.schedule import DueEntry, FallbackSchedule, entry_name
 from .base import BackendUnavailableError, StreamState, with_seq
-from .redis_races import as_connection_error
+from .redis_races import unavailable_on_error
 
 if TYPE_CHECKING:  # redis_streams imports this module
     from .redis_streams import Appended, RedisKeys
@@ -148,14 +148,8 @@ class RedisFallbackSchedule(FallbackSchedule):
     @staticmethod
     async def _call(action: str, command):
         """Await a command; any Redis failure (redis-py's own races included) is BackendUnavailableError."""
-        try:
+        async with unavailable_on_error(f"fallback {action}"):
             return await command
-        except (RedisError, OSError) as exc:
-            raise BackendUnavailableError(f"fallback {action}: {exc}") from exc
-        except (AttributeError, RuntimeError) as exc:
-            if (connection_error := as_connection_error(exc)) is None:
-                raise
-            raise BackendUnavailableError(f"fallback {action}: {connection_error}") from exc
 
 
 def _text(value: bytes | str) -> str:

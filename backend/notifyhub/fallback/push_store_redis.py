@@ -8,7 +8,7 @@ from uuid import UUID
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 
-from ..backends.redis import unavailable_on_error
+from ..backends.redis_races import unavailable_on_error
 from ..backends.redis_streams import RedisKeys
 from ..errors import PushSubscriptionLimitError
 from .push_subscription import PushSubscription, subscription_id
