@@ -14,10 +14,11 @@ from notifyhub.backends.memory_schedule import MemoryFallbackSchedule
 from notifyhub.delivery_policy import schema_policies
 from notifyhub.fallback.channel import ChannelOutcome, FallbackDelivery
 from notifyhub.fallback.schedule import DueEntry, Verdict, due_ms, fallback_delay, verdict
+from notifyhub.fallback.retrying import WEBHOOK_GONE, SendVerdict, send_verdict
 from notifyhub.fallback.scheduler import FallbackScheduler
-from notifyhub.fallback.webhook import Answer, answer_of, retry_delay, webhook_body, webhook_id
-from notifyhub.retry_after import retry_after_seconds
+from notifyhub.fallback.webhook import retry_delay, webhook_body, webhook_id
 from notifyhub.metrics import HubMetrics
+from notifyhub.retry_after import retry_after_seconds
 from notifyhub.settings import Settings
 from notifyhub_protocol import DURABLE, DeliveryPolicy, Fallback
 from pydantic import ValidationError
@@ -77,12 +78,12 @@ def test_an_entry_names_its_place_and_gives_the_channels_the_message() -> None:
 # The webhook's answers and waits
 
 @pytest.mark.parametrize("status,expected", [
-    (200, Answer.SENT), (204, Answer.SENT), (429, Answer.RETRY), (500, Answer.RETRY), (503, Answer.RETRY),
-    (410, Answer.GONE), (400, Answer.FAILED), (401, Answer.FAILED), (301, Answer.FAILED), (308, Answer.FAILED),
+    (200, SendVerdict.SENT), (204, SendVerdict.SENT), (429, SendVerdict.RETRY), (500, SendVerdict.RETRY), (503, SendVerdict.RETRY),
+    (410, SendVerdict.GONE), (400, SendVerdict.FAILED), (401, SendVerdict.FAILED), (301, SendVerdict.FAILED), (308, SendVerdict.FAILED),
 ])
-def test_each_answer_of_the_endpoint_is_sent_retried_or_failed(status: int, expected: Answer) -> None:
+def test_each_answer_of_the_endpoint_is_sent_retried_or_failed(status: int, expected: SendVerdict) -> None:
     """2xx sent; 429 and 5xx retried; 410 gone; redirects and other 4xx failed at once."""
-    assert answer_of(status) is expected
+    assert send_verdict(status, WEBHOOK_GONE) is expected
 
 
 def test_retry_after_reads_seconds_and_dates() -> None:
@@ -96,9 +97,8 @@ def test_retry_after_reads_seconds_and_dates() -> None:
 
 def test_backoff_is_full_jitter_capped_and_honours_retry_after_up_to_the_cap() -> None:
     """The n-th wait is uniform up to 0.5 s * 2^n, never past the cap; Retry-After wins, capped."""
-    highest = lambda low, high: high  # noqa: E731
-    assert [retry_delay(n, 3.0, None, highest) for n in range(4)] == [0.5, 1.0, 2.0, 3.0]
-    assert retry_delay(2, 3.0, None, lambda low, high: low) == 0
+    assert [retry_delay(n, 3.0, None, lambda: 1.0) for n in range(4)] == [0.5, 1.0, 2.0, 3.0]
+    assert retry_delay(2, 3.0, None, lambda: 0.0) == 0
     assert retry_delay(0, 3.0, 2.0) == 2.0
     assert retry_delay(0, 3.0, 60.0) == 3.0
 

@@ -13,10 +13,9 @@ from email.utils import format_datetime
 
 import pytest
 from notifyhub.fallback.push_payload import MAX_PLAINTEXT_BYTES, PUSH_BODY_BYTES, push_payload, push_topic
-from notifyhub.fallback.push_retry import (PushVerdict, backoff_seconds, push_verdict,
-                                           wait_before_retry)
 from notifyhub.fallback.push_store import MemoryPushStore
 from notifyhub.fallback.push_subscription import PushSubscription, endpoint_problem, parse_subscription
+from notifyhub.fallback.retrying import PUSH_GONE, SendVerdict, backoff_seconds, send_verdict, wait_before_retry
 from notifyhub.fallback.vapid import InvalidVapidKeyError, generate_vapid_key, load_vapid_key, public_key_text
 from notifyhub.retry_after import retry_after_seconds
 from notifyhub.settings import Settings
@@ -61,12 +60,12 @@ def test_the_topic_is_at_most_32_base64url_characters(message_id: str) -> None:
 
 
 @pytest.mark.parametrize("status, verdict", [
-    (201, PushVerdict.SENT), (202, PushVerdict.SENT), (404, PushVerdict.GONE), (410, PushVerdict.GONE),
-    (429, PushVerdict.RETRY), (500, PushVerdict.RETRY), (503, PushVerdict.RETRY), (400, PushVerdict.FAILED),
-    (403, PushVerdict.FAILED), (413, PushVerdict.FAILED), (301, PushVerdict.FAILED)])
-def test_what_a_push_services_answer_means(status: int, verdict: PushVerdict) -> None:
+    (201, SendVerdict.SENT), (202, SendVerdict.SENT), (404, SendVerdict.GONE), (410, SendVerdict.GONE),
+    (429, SendVerdict.RETRY), (500, SendVerdict.RETRY), (503, SendVerdict.RETRY), (400, SendVerdict.FAILED),
+    (403, SendVerdict.FAILED), (413, SendVerdict.FAILED), (301, SendVerdict.FAILED)])
+def test_what_a_push_services_answer_means(status: int, verdict: SendVerdict) -> None:
     """Sent, gone for good, worth repeating, or failed for good (RFC 8030 section 5)."""
-    assert push_verdict(status) is verdict
+    assert send_verdict(status, PUSH_GONE) is verdict
 
 
 def test_retry_after_is_read_as_seconds_or_as_a_date() -> None:

@@ -2,7 +2,7 @@
 
 Each push is the message envelope (or its reduced form, push_payload.py), encrypted `aes128gcm`
 for the subscription (RFC 8291, pywebpush) and signed with the hub's VAPID key (RFC 8292), POSTed
-with httpx so that timeouts and retries are the hub's own (push_retry.py).
+with httpx so that timeouts and retries are the hub's own (retrying.py).
 
 At most once per subscription: before a push is sent, a record of (subscription, message id) is
 set in the store with `SET NX` semantics; a push already recorded is skipped. A hub killed
@@ -25,10 +25,10 @@ from pywebpush import WebPusher
 from ..backends.base import BackendUnavailableError
 from ..metrics import HubMetrics
 from ..settings import Settings
+from ..retry_after import retry_after_seconds
 from .channel import ChannelOutcome, FallbackDelivery
 from .push_payload import push_payload, push_topic
-from ..retry_after import retry_after_seconds
-from .push_retry import PushVerdict, push_verdict, wait_before_retry
+from .retrying import PUSH_GONE, SendVerdict, send_verdict, wait_before_retry
 from .push_store import PushStore
 from .push_subscription import PushSubscription
 from .vapid import VapidSigner, load_vapid_key
@@ -108,14 +108,14 @@ class PushChannel:
         while True:
             attempt += 1
             status, retry_after = await self._post(subscription.endpoint, body, headers)
-            verdict = PushVerdict.RETRY if status is None else push_verdict(status)
+            verdict = SendVerdict.RETRY if status is None else send_verdict(status, PUSH_GONE)
             why = "no answer (connection lost or timed out)" if status is None else f"the push service answered {status}"
-            if verdict is PushVerdict.SENT:
+            if verdict is SendVerdict.SENT:
                 self._metrics.labels(outcome=SENT).inc()
                 return SENT
-            if verdict is PushVerdict.GONE:
+            if verdict is SendVerdict.GONE:
                 return await self._gone(delivery, subscription, why)
-            if verdict is PushVerdict.FAILED:
+            if verdict is SendVerdict.FAILED:
                 return self._failed(delivery, subscription, why)
             wait = wait_before_retry(attempt - 1, retry_after, settings.push_backoff_base_seconds,
                                      settings.push_backoff_cap_seconds, self._random)

@@ -21,7 +21,6 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import Enum
 
 import httpx
 from standardwebhooks import Webhook
@@ -29,6 +28,7 @@ from standardwebhooks import Webhook
 from ..metrics import HubMetrics
 from ..retry_after import retry_after_seconds
 from .channel import ChannelOutcome, FallbackDelivery
+from .retrying import WEBHOOK_GONE, SendVerdict, backoff_seconds, send_verdict
 from .schedule import FallbackSchedule
 
 logger = logging.getLogger(__name__)
@@ -40,34 +40,14 @@ BACKOFF_BASE_SECONDS = 0.5
 """The first retry waits up to this long; each further one up to twice as long, up to the cap."""
 
 
-class Answer(Enum):
-    """What one attempt's answer means."""
-
-    SENT = "sent"
-    RETRY = "retry"
-    FAILED = "failed"
-    GONE = "gone"
-
-
-def answer_of(status: int) -> Answer:
-    """2xx sent; 429 and 5xx worth another attempt; 410 gone; anything else failed for good."""
-    if 200 <= status < 300:
-        return Answer.SENT
-    if status == 429 or status >= 500:
-        return Answer.RETRY
-    if status == 410:
-        return Answer.GONE
-    return Answer.FAILED
-
-
 def retry_delay(attempt: int, cap: float, retry_after: float | None,
-                uniform: Callable[[float, float], float] = random.uniform) -> float:
+                random: Callable[[], float] = random.random) -> float:
     """The wait before retry number `attempt` + 1 (attempt 0 is the first retry): what the
     endpoint asked for (Retry-After), else full jitter up to BACKOFF_BASE_SECONDS * 2**attempt;
     never more than `cap`."""
     if retry_after is not None:
         return min(retry_after, cap)
-    return uniform(0.0, min(cap, BACKOFF_BASE_SECONDS * 2 ** attempt))
+    return backoff_seconds(attempt, BACKOFF_BASE_SECONDS, cap, random)
 
 
 def webhook_id(delivery: FallbackDelivery) -> str:
@@ -111,18 +91,18 @@ class WebhookChannel:
         body, webhook = webhook_body(delivery, datetime.now(UTC)), webhook_id(delivery)
         for attempt in range(self._attempts):
             answer, retry_after = await self._attempt(webhook, body)
-            if answer is Answer.SENT:
+            if answer is SendVerdict.SENT:
                 return ChannelOutcome(sent=1)
-            if answer is Answer.GONE:
+            if answer is SendVerdict.GONE:
                 logger.error("the webhook endpoint answered 410 Gone for %s: it is not sent; "
                              "check NOTIFYHUB_WEBHOOK_URL", webhook)
-            if answer is not Answer.RETRY or attempt + 1 == self._attempts:
+            if answer is not SendVerdict.RETRY or attempt + 1 == self._attempts:
                 break
             self._metrics.fallback_retries.labels(channel=self.name).inc()
             await asyncio.sleep(retry_delay(attempt, self._backoff_cap, retry_after))
         return ChannelOutcome(failed=1)
 
-    async def _attempt(self, webhook: str, body: bytes) -> tuple[Answer, float | None]:
+    async def _attempt(self, webhook: str, body: bytes) -> tuple[SendVerdict, float | None]:
         now = datetime.now(UTC)
         headers = {"content-type": "application/json", "webhook-id": webhook,
                    "webhook-timestamp": str(int(now.timestamp())),
@@ -131,9 +111,9 @@ class WebhookChannel:
             response = await self._http.post(self._url, content=body, headers=headers)
         except httpx.TransportError as exc:  # timeouts, refused or broken connections
             logger.warning("webhook %s: %r", webhook, exc)
-            return Answer.RETRY, None
-        answer = answer_of(response.status_code)
-        if answer is not Answer.SENT:
+            return SendVerdict.RETRY, None
+        answer = send_verdict(response.status_code, WEBHOOK_GONE)
+        if answer is not SendVerdict.SENT:
             logger.warning("webhook %s answered %d", webhook, response.status_code)
         return answer, retry_after_seconds(response.headers.get("retry-after"), now.timestamp())
 
