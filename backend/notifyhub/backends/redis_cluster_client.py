@@ -35,7 +35,10 @@ class WaitingRedisCluster(RedisCluster):
         Raises MaxConnectionsError when none is free within the pool timeout. Safe to cancel
         while waiting (the turn is not taken)."""
         try:
-            async with asyncio.timeout(self._pool_timeout):
+            if self._turns.locked():  # no timer for a turn that is free, as it is but in a burst
+                async with asyncio.timeout(self._pool_timeout):
+                    await self._turns.acquire()
+            else:
                 await self._turns.acquire()
         except TimeoutError:
             raise MaxConnectionsError(
