@@ -44,6 +44,19 @@ async def test_both_hubs_and_the_users_connections_on_each_are_shown(redis_setti
             (on_second.established["payload"]["connection_id"], second_id)}
 
 
+async def test_a_registration_that_reaches_redis_late_does_not_undo_a_newer_one(redis_settings: dict[str, Any]) -> None:
+    """A hub's periodic registration built before a connection opened, reaching Redis after the
+    registration the connection made (they go out on different connections), leaves the other
+    hub seeing the connection."""
+    async with two_hubs(redis_settings) as (first, second):
+        late = first.hub.backend._registration()
+        await first.connect(uuid.uuid4())
+        assert await first.hub.backend._redis.execute_command(*late) == 0
+        overview = (await second.get("/api/v1/console/hubs")).json()
+        counts = {h["hub_id"]: h["connections"] for h in overview["hubs"]}
+        assert counts[first.hub.backend.hub_id] == 1 and overview["total_connections"] == 1
+
+
 async def test_a_disconnect_closes_the_users_connections_on_every_hub(redis_settings: dict[str, Any]) -> None:
     """A disconnect asked of one hub closes the user's connections on both with 4501, after the
     message sent before it; presence then says offline."""

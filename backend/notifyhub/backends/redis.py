@@ -64,6 +64,19 @@ REVOKE_HEADER = b"revoke - -"
 close them with CONNECTION_REVOKED. A message's header starts with its epoch (12 characters), so
 this one is never taken for a message by a hub that knows it."""
 
+# KEYS: the hub registry. ARGV: hub id, registration (JSON with its version `v`), version. A hub's
+# registrations go out on different connections (each connection's own, the periodic one), so
+# they can reach Redis out of order: an older one never replaces a newer one.
+REGISTER = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current then
+  local ok, entry = pcall(cjson.decode, current)
+  if ok and type(entry) == 'table' and tonumber(entry.v or 0) > tonumber(ARGV[3]) then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
+
 
 RETRY_BACKOFF_BASE = 0.05
 RETRY_BACKOFF_CAP = 0.5
@@ -127,6 +140,7 @@ class RedisBackend(Backend):
             self._keys.broadcast, self._interval, self._on_message, self._caught_up)
         self._positions = StreamPositions(settings.redis_positions_remembered)
         self._local: dict[UUID, int] = {}
+        self._registrations = 0
         self._subscribed: dict[str, asyncio.Future[None]] = {}
         self._pubsub: PubSub | None = None
         self._tasks: list[asyncio.Task] = []
@@ -255,7 +269,7 @@ class RedisBackend(Backend):
         async with unavailable_on_error("join"):
             await self._together([("HSET", self._keys.connections(user_id), str(connection_id), self.hub_id),
                                   ("SADD", self._keys.hub_users(self.hub_id), str(user_id)),
-                                  ("HSET", self._keys.hubs, self.hub_id, self._registration())])
+                                  self._registration()])
             await self._subscribe(self._keys.channel(user_id))
 
     async def connection_closed(self, user_id: UUID, connection_id: UUID) -> None:
@@ -274,7 +288,7 @@ class RedisBackend(Backend):
         async with unavailable_on_error("leave"):
             await self._together([("HDEL", self._keys.connections(user_id), str(connection_id)),
                                   *([("SREM", self._keys.hub_users(self.hub_id), str(user_id))] if remaining <= 0 else []),
-                                  ("HSET", self._keys.hubs, self.hub_id, self._registration())])
+                                  self._registration()])
 
     async def _together(self, commands: list[tuple]) -> list:
         """Commands that need no atomicity: in one pipeline on a single Redis; each on its own on
@@ -463,11 +477,14 @@ class RedisBackend(Backend):
                 await self._forget_dead_hubs()
             await asyncio.sleep(self._interval)
 
-    def _registration(self) -> str:
-        return json.dumps({"connections": sum(self._local.values()), "seen": time.time()})
+    def _registration(self) -> tuple:
+        """The command that records this hub's connections now, versioned (REGISTER)."""
+        self._registrations += 1
+        entry = json.dumps({"connections": sum(self._local.values()), "seen": time.time(), "v": self._registrations})
+        return "EVAL", REGISTER, 1, self._keys.hubs, self.hub_id, entry, self._registrations
 
     async def _register(self) -> None:
-        await self._redis.hset(self._keys.hubs, self.hub_id, self._registration())
+        await self._redis.execute_command(*self._registration())
 
     async def _forget_dead_hubs(self) -> None:
         registry = await self._redis.hgetall(self._keys.hubs)
