@@ -11,6 +11,7 @@ it needs to live.
 Further additions, each because ASGI cannot express it:
 - activity: the loop time of the last bytes received, pongs included, for the idle timeout;
 - direct writes: several frames in one `transport.write`, with wire bytes shared by receivers;
+  the 101 in the same write as the first frames when the hub queues them during the handshake;
 - closing a connection whose peer stopped reading, which an awaited ASGI close never finishes;
 - no reading while the peer does not read: pongs and close frames cannot pile up in memory, so
   everything the hub writes stays within the connection's send budget and the write timeout;
@@ -175,6 +176,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         "request", "response",
         # this class
         "gate", "pings", "last_received", "flow_listener", "listener", "_writes_paused", "_throttle", "_unparsed",
+        "_unsent_response",
     )
 
     def __init__(self, *args, gate: UpgradeGate | None = None, pings: Deadlines | None = None, **kwargs) -> None:
@@ -188,6 +190,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         self._writes_paused = False
         self._throttle: asyncio.TimerHandle | None = None
         self._unparsed: list[bytes] = []
+        self._unsent_response: bytes | None = None
 
     def data_received(self, data: bytes) -> None:
         self.last_received = self.loop.time()
@@ -255,14 +258,19 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         try:
             gate.upgrade(self, query_string, RequestHeaders(event.headers), subprotocols)
         except Exception:
+            self._write(b"")
             self.logger.exception("Exception while opening a WebSocket connection\n")
             self.send_500_response()
             self.transport.close()
+            return
+        self._write(b"")  # the 101, unless the first frames already took it along
 
     def accept(self, subprotocol: str | None) -> bool:
-        """Write the 101 response (as uvicorn would for `websocket.accept`); False if the socket
-        is already closing. Logged at DEBUG, not at INFO as uvicorn does: a formatted, redacted
-        line for every connection cost about 3% of a handshake."""
+        """Send the 101 response (as uvicorn would for `websocket.accept`); False if the socket
+        is already closing. The 101 goes out with the first frames written before the handshake's
+        end, or alone at its end: one system call, not two, for a connection that goes live at
+        once. Logged at DEBUG, not at INFO as uvicorn does: a formatted, redacted line for every
+        connection cost about 3% of a handshake."""
         if self.logger.isEnabledFor(logging.DEBUG):
             self.logger.debug('%s - "WebSocket %s" [accepted]', self._client_address(), self.request.path)
         headers = self.response.headers
@@ -274,7 +282,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
             return False
         self.handshake_complete = True
         self.conn.send_response(self.response)
-        self.transport.write(b"".join(self.conn.data_to_send()))
+        self._unsent_response = b"".join(self.conn.data_to_send())
         self.start_keepalive()
         return True
 
@@ -308,6 +316,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
             if not isinstance(exc, asyncio.CancelledError):
                 self.logger.exception("Exception while opening a WebSocket connection\n")
             if self.listener is None:
+                self._write(b"")
                 self.transport.close()
             if isinstance(exc, asyncio.CancelledError):
                 raise
@@ -457,14 +466,21 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.closed:
             return
         if not self.conn.extensions:
-            self.transport.write(frames[0].wire if len(frames) == 1 else b"".join(f.wire for f in frames))
+            self._write(frames[0].wire if len(frames) == 1 else b"".join(f.wire for f in frames))
             return
         try:
             for frame in frames:
                 self.conn.send_text(frame.payload)
         except InvalidState:
             return
-        self.transport.write(b"".join(self.conn.data_to_send()))
+        self._write(b"".join(self.conn.data_to_send()))
+
+    def _write(self, data: bytes) -> None:
+        """Write data, after the 101 if that has not gone out yet (see `accept`)."""
+        if self._unsent_response is not None:
+            data, self._unsent_response = self._unsent_response + data, None
+        if data:
+            self.transport.write(data)
 
     def close_now(self, code: int, reason: str, abort_after: float) -> None:
         """Send a close frame after what is already written, then drop the socket.
@@ -481,7 +497,7 @@ class NotifyhubWebSocketProtocol(WebSocketsSansIOProtocol):
             self.conn.send_close(code, reason)
         except InvalidState:
             return
-        self.transport.write(b"".join(self.conn.data_to_send()))
+        self._write(b"".join(self.conn.data_to_send()))
         self.close_sent = True
         self._update_reading()
         self.close_timer = self.loop.call_later(abort_after, self.transport.abort)
