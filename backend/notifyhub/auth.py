@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from uuid import UUID
 
 import jwt
 from jwt.algorithms import Algorithm
+from jwt.api_jws import PyJWS
+from jwt.utils import base64url_decode, base64url_encode
 from notifyhub_protocol import BEARER_SUBPROTOCOL_PREFIX, RefusalReason
 
 from .errors import AmbiguousTokenError, AuthenticationError
@@ -114,11 +117,33 @@ class _KeyPreparedOnce(Algorithm):
         return self._algorithm.from_jwk(jwk)
 
 
+_UNPADDED_BASE64URL = re.compile(rb"[A-Za-z0-9_-]*")
+
+
+def _decode_segment(segment: bytes, name: str) -> bytes:
+    """PyJWS's `_decode_base64url_segment`, with its alphabet check run by one regular expression
+    instead of a Python test per character (about 5% of a handshake's CPU for a JWT's three
+    segments). A segment of the alphabet alone, as every well-formed JWT's are, gets PyJWS's
+    remaining checks here (length, canonical encoding); any other (padding, junk) is PyJWS's to
+    judge, so the same segments are refused with the same errors."""
+    if _UNPADDED_BASE64URL.fullmatch(segment) is None:
+        return PyJWS._decode_base64url_segment(segment, name)
+    if len(segment) % 4 == 1:
+        raise jwt.DecodeError(f"Invalid {name} padding")
+    decoded = base64url_decode(segment)
+    if base64url_encode(decoded) != segment:
+        raise jwt.DecodeError(f"Invalid {name} padding")
+    return decoded
+
+
 def _decoder(key: str, algorithms: list[str]) -> jwt.PyJWT:
-    """A PyJWT of the verifier's own whose allowed algorithms prepare key once (`_KeyPreparedOnce`).
-    Algorithms PyJWT does not know are left alone: a token naming one is refused as before."""
+    """A PyJWT of the verifier's own whose allowed algorithms prepare key once (`_KeyPreparedOnce`)
+    and whose segments are decoded by `_decode_segment`. Algorithms PyJWT does not know are left
+    alone: a token naming one is refused as before."""
     decoder = jwt.PyJWT()
     signatures = decoder._jws  # PyJWT has no public way to give its decoder other algorithms
+    if hasattr(PyJWS, "_decode_base64url_segment"):  # the PyJWT whose checks `_decode_segment` keeps
+        signatures._decode_base64url_segment = _decode_segment
     for name in algorithms:
         try:
             algorithm = signatures.get_algorithm_by_name(name)
