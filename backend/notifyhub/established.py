@@ -27,7 +27,7 @@ MAX_EPOCH_LENGTH = 64
 
 
 class EstablishedFrames:
-    """Builds the `connection_established` payload bytes for one hub's settings.
+    """Writes the `connection_established` frame's JSON for one hub's settings.
 
     Raises pydantic.ValidationError at construction when the settings give limits the schema
     refuses, and ValueError from `frame` for a stream position outside the schema.
