@@ -11,10 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
-from notifyhub_protocol import SUBPROTOCOL, CloseCode, RefusalReason, new_connection_established_message
-from pydantic import BaseModel
+from notifyhub_protocol import SUBPROTOCOL, CloseCode, RefusalReason
 from starlette.datastructures import QueryParams
 
 from .answers import Answer, refusal
@@ -23,7 +21,6 @@ from .backends.base import BackendUnavailableError, Replay, Since
 from .connection import Connection, Socket
 from .errors import AuthenticationError, ConnectionLimitError, NotifyhubError
 from .hub import Hub, try_again_later_reason
-from .messages import encode
 from .reader import ClientReader
 from .wire import OutgoingFrame
 
@@ -100,7 +97,9 @@ async def go_live(hub: Hub, connection: Connection, since: Since | None, socket:
     except BaseException:
         await hub.detach(connection)
         raise
-    connection.enqueue(OutgoingFrame(encode(_established(connection, hub, replay))))
+    identity = connection.identity
+    connection.enqueue(OutgoingFrame(hub.established.frame(connection.id, identity.user_id, identity.expires_at,
+                                                           replay)))
     connection.resume(replay.state.epoch, replay.start, replay.entries, complete=replay.complete,
                       head_seq=replay.state.last_seq, through=replay.through)
     connection.start()
@@ -114,24 +113,6 @@ def _attach(hub: Hub, connection: Connection, since: Since | None):
     if not hub.backend.waits:
         return attach
     return asyncio.wait_for(attach, hub.settings.websocket_handshake_timeout_seconds)
-
-
-def _established(connection: Connection, hub: Hub, replay: Replay) -> BaseModel:
-    settings = hub.settings
-    return new_connection_established_message(
-        connection_id=connection.id,
-        user_id=connection.user_id,
-        server_time=datetime.now(UTC),
-        ping_interval_seconds=settings.ping_interval_seconds,
-        idle_timeout_seconds=settings.idle_timeout_seconds,
-        max_message_bytes=settings.max_message_bytes,
-        token_expires_at=connection.identity.expires_at,
-        epoch=replay.state.epoch,
-        last_seq=replay.state.last_seq,
-        recovered=replay.recovered,
-        acked_seq=replay.state.acked_seq,
-        read_seq=replay.state.read_seq,
-    )
 
 
 class Admission:

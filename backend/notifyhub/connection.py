@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from notifyhub_protocol import CloseCode
+from notifyhub_protocol.constructors import new_message_id as new_random_id
 
 from .auth import Identity
 from .deadlines import Deadline, Deadlines
@@ -150,7 +151,7 @@ class Connection:
 
     def __init__(self, identity: Identity, socket: Socket, limits: ConnectionLimits, flush_round: FlushRound,
                  expiries: Deadlines, owner: ConnectionOwner) -> None:
-        self.id = uuid.uuid4()
+        self.id = new_random_id()  # a version-4 UUID, as uuid4() makes, without a system call each
         self.identity = identity
         self._socket = socket
         self._limits = limits

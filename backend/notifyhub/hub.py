@@ -24,6 +24,7 @@ from .connection import Connection, ConnectionLimits, FlushRound, Socket
 from .deadlines import Deadlines
 from .delivery_policy import Policies, conflation_key, policy_of, schema_policies
 from .errors import ConnectionLimitError
+from .established import EstablishedFrames
 from .fallback.channel import FallbackChannel
 from .fallback.schedule import fallback_delay
 from .fallback.scheduler import FallbackScheduler
@@ -57,6 +58,8 @@ class Hub:
         self.settings = settings
         self.backend = backend
         self.metrics = metrics or HubMetrics()
+        self.established = EstablishedFrames(settings)
+        """The first frame of every connection, from a template of this hub's limits."""
         self.policies: Policies = schema_policies()
         """Each type's delivery policy; the schemas' unless replaced (tests give a type another)."""
         self.fallbacks = FallbackScheduler(backend.schedule, fallback_channels or {}, lambda: self.policies,

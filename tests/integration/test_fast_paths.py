@@ -130,6 +130,43 @@ async def test_a_plain_handshake_is_parsed_once(hub: RunningHub, monkeypatch: py
     assert parses == []
 
 
+class _CountingTransport:
+    """A transport that records what is written through it."""
+
+    def __init__(self, transport, writes: list[bytes]) -> None:
+        self._transport = transport
+        self._writes = writes
+
+    def write(self, data: bytes) -> None:
+        self._writes.append(bytes(data))
+        self._transport.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+async def test_the_101_and_the_first_frame_go_out_in_one_write(hub: RunningHub, backend_settings: dict[str, Any],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection that goes live at once (memory backend) costs the hub one system call to open,
+    not one for the 101 and another for `connection_established`; one that waits for Redis gets
+    its 101 first, alone. Either way with one Date header."""
+    writes: list[bytes] = []
+    upgraded = NotifyhubWebSocketProtocol.connection_upgraded
+
+    def counting_upgraded(self, transport, server, client):
+        upgraded(self, _CountingTransport(transport, writes), server, client)
+
+    monkeypatch.setattr(NotifyhubWebSocketProtocol, "connection_upgraded", counting_upgraded)
+    user_id = uuid.uuid4()
+    async with connect(f"{hub.ws_url}?token={hub.token(user_id)}") as ws:
+        assert (await Client(ws).receive_type("connection_established"))["payload"]["user_id"] == str(user_id)
+        first = writes[0]
+    assert first.startswith(b"HTTP/1.1 101 ")
+    goes_live_at_once = backend_settings["backend"] == "memory"
+    assert (b'"type":"connection_established"' in first) == goes_live_at_once
+    assert first.lower().count(b"\r\ndate: ") == 1
+
+
 async def publish_answers(hub: RunningHub) -> list[tuple[int, dict[str, str], Any]]:
     """Status, the headers a client reads, and the JSON body of one request of every kind."""
     message = {"type": "notification", "payload": {"title": "t", "message": "m", "level": "info"}}
