@@ -58,6 +58,18 @@ local function renew_epoch(meta, new_epoch)
   redis.call('HSET', meta, 'epoch', new_epoch)
   return new_epoch
 end
+-- The epoch and last seq a publish continues from, read in one call: a stream without an epoch
+-- starts anew, one behind `floor` (in the floor's epoch) gets a new epoch. The caller writes both.
+local function stream_position(meta, log, latest, new_epoch, floor_epoch, floor_seq)
+  local stream = redis.call('HMGET', meta, 'epoch', 'seq')
+  if not stream[1] then
+    redis.call('DEL', log, latest)
+    return new_epoch, 0
+  end
+  local seq = tonumber(stream[2] or '0')
+  if stream[1] == floor_epoch and seq < floor_seq then return new_epoch, seq end
+  return stream[1], seq
+end
 -- XRANGE entries without those conflated away: an entry with a key ('k') at or before `through`
 -- whose key a later message has (the `latest` hash holds each key's last seq). Also returns how
 -- many entries were read and the seq of the last one (0 when none).
@@ -93,14 +105,15 @@ end
 # The live publish is PUBLISH on a single Redis, SPUBLISH (the user's shard only) on a cluster, one
 # per message in the format every hub reads. A conflation key is kept with the entry ('k') and its
 # seq in `latest`, which reads of history use to skip the key's earlier entries.
-# What is the user's rather than a message's (the epoch, the floor check, trimming, expiries, the
-# connections) is done once, and only when a message is new.
+# What is the user's rather than a message's (the epoch and last seq, read and written in one call
+# each, the floor check, trimming, expiries, the connections) is done once, and only when a message
+# is new.
 # Returns per message {'new'|'repeated', epoch, seq, connections} or {'reused'}.
 PUBLISH_TEMPLATE = _HELPERS + """
 local count = tonumber(ARGV[1])
 local meta, log, conns, channel, latest = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local scheduled = #KEYS == count + 7
-local replies, epoch, conflated = {}, nil, false
+local replies, epoch, seq, conflated = {}, nil, 0, false
 for i = 1, count do
   local token, at = KEYS[5 + i], 8 + (i - 1) * 5
   local body, fingerprint, key, due = ARGV[at + 1], ARGV[at + 2], ARGV[at + 4], ARGV[at + 5]
@@ -114,11 +127,8 @@ for i = 1, count do
       replies[i] = {'reused'}
     end
   else
-    if not epoch then
-      epoch = ensure_epoch(meta, log, latest, ARGV[5])
-      if epoch == ARGV[6] and last_seq(meta) < tonumber(ARGV[7]) then epoch = renew_epoch(meta, ARGV[5]) end
-    end
-    local seq = redis.call('HINCRBY', meta, 'seq', 1)
+    if not epoch then epoch, seq = stream_position(meta, log, latest, ARGV[5], ARGV[6], tonumber(ARGV[7])) end
+    seq = seq + 1
     local frame = '{"seq":' .. seq .. ',' .. string.sub(body, 2)
     if key == '' then
       redis.call('XADD', log, 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4])
@@ -138,6 +148,7 @@ for i = 1, count do
   end
 end
 if epoch then
+  redis.call('HSET', meta, 'epoch', epoch, 'seq', seq)
   if conflated then redis.call('PEXPIRE', latest, ARGV[3]) end
   trim_expired(log, tonumber(ARGV[4]) - tonumber(ARGV[3]))
   redis.call('PEXPIRE', meta, ARGV[3])
