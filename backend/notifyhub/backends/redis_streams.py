@@ -59,16 +59,14 @@ local function renew_epoch(meta, new_epoch)
   return new_epoch
 end
 -- The epoch and last seq a publish continues from, read in one call: a stream without an epoch
--- starts anew, one behind `floor` (in the floor's epoch) gets a new epoch. The caller writes both.
-local function stream_position(meta, log, latest, new_epoch, floor_epoch, floor_seq)
+-- starts anew (`fresh`: its leftover keys are to be deleted before the first append), one behind
+-- `floor` (in the floor's epoch) gets a new epoch. Writes nothing: the caller writes both.
+local function stream_position(meta, new_epoch, floor_epoch, floor_seq)
   local stream = redis.call('HMGET', meta, 'epoch', 'seq')
-  if not stream[1] then
-    redis.call('DEL', log, latest)
-    return new_epoch, 0
-  end
+  if not stream[1] then return new_epoch, 0, true end
   local seq = tonumber(stream[2] or '0')
-  if stream[1] == floor_epoch and seq < floor_seq then return new_epoch, seq end
-  return stream[1], seq
+  if stream[1] == floor_epoch and seq < floor_seq then return new_epoch, seq, false end
+  return stream[1], seq, false
 end
 -- XRANGE entries without those conflated away: an entry with a key ('k') at or before `through`
 -- whose key a later message has (the `latest` hash holds each key's last seq). Also returns how
@@ -97,37 +95,31 @@ end
 # bucket: its due set and entries (redis_schedule.py). ARGV: message count, max_len, max_age_ms,
 # now_ms, new_epoch, floor_epoch, floor_seq, user id, then per message: body, fingerprint, token_ms,
 # conflation key ('' for none), fallback due ms ('' for none).
-# Per message, the token check, the seq, the history entry, the live publish and the token's
-# record happen together: a message that is repeated (retried) is a no-op, and seq order is
-# delivery order. A repeat writes the token again (same value and expiry) so that a WAIT after it
-# covers the first attempt's writes too, which precede it in the replication stream.
+# Per message, the token's record (SET NX: the check and the record in one call), the seq, the
+# history entry and the live publish happen together: a message that is repeated (retried) is a
+# no-op, and seq order is delivery order. A repeat writes the token again (same value and expiry)
+# so that a WAIT after it covers the first attempt's writes too, which precede it in the
+# replication stream.
 # `floor` is the highest position the calling hub saw: a stream behind it lost writes.
 # The live publish is PUBLISH on a single Redis, SPUBLISH (the user's shard only) on a cluster, one
 # per message in the format every hub reads. A conflation key is kept with the entry ('k') and its
 # seq in `latest`, which reads of history use to skip the key's earlier entries.
-# What is the user's rather than a message's (the epoch and last seq, read and written in one call
-# each, the floor check, trimming, expiries, the connections) is done once, and only when a message
-# is new.
+# What is the user's rather than a message's is done once per call: the epoch and last seq read
+# (one HMGET), the floor check, the connections counted; and when a message is new, the epoch and
+# last seq written (one HSET), trimming, expiries.
 # Returns per message {'new'|'repeated', epoch, seq, connections} or {'reused'}.
 PUBLISH_TEMPLATE = _HELPERS + """
 local count = tonumber(ARGV[1])
 local meta, log, conns, channel, latest = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local scheduled = #KEYS == count + 7
-local replies, epoch, seq, conflated = {}, nil, 0, false
+local epoch, seq, fresh = stream_position(meta, ARGV[5], ARGV[6], tonumber(ARGV[7]))
+local replies, appended, conflated = {}, false, false
 for i = 1, count do
   local token, at = KEYS[5 + i], 8 + (i - 1) * 5
   local body, fingerprint, key, due = ARGV[at + 1], ARGV[at + 2], ARGV[at + 4], ARGV[at + 5]
-  local recorded = redis.call('GET', token)
-  if recorded then
-    local first_fingerprint, first_epoch, first_seq = string.match(recorded, '^(%S*) (%S+) (%d+)$')
-    if first_fingerprint == fingerprint then
-      redis.call('SET', token, recorded, 'KEEPTTL')
-      replies[i] = {'repeated', first_epoch, tonumber(first_seq)}
-    else
-      replies[i] = {'reused'}
-    end
-  else
-    if not epoch then epoch, seq = stream_position(meta, log, latest, ARGV[5], ARGV[6], tonumber(ARGV[7])) end
+  if redis.call('SET', token, fingerprint .. ' ' .. epoch .. ' ' .. (seq + 1), 'PX', ARGV[at + 3], 'NX') then
+    if fresh and not appended then redis.call('DEL', log, latest) end
+    appended = true
     seq = seq + 1
     local frame = '{"seq":' .. seq .. ',' .. string.sub(body, 2)
     if key == '' then
@@ -137,7 +129,6 @@ for i = 1, count do
       redis.call('HSET', latest, key, seq)
       conflated = true
     end
-    redis.call('SET', token, fingerprint .. ' ' .. epoch .. ' ' .. seq, 'PX', ARGV[at + 3])
     redis.call('@PUBLISH@', channel, epoch .. ' ' .. seq .. ' -\\n' .. frame)
     if due ~= '' and scheduled then
       local entry = ARGV[8] .. ' ' .. epoch .. ' ' .. seq
@@ -145,9 +136,18 @@ for i = 1, count do
       redis.call('HSET', KEYS[count + 7], entry, frame)
     end
     replies[i] = {'new', epoch, seq}
+  else
+    local recorded = redis.call('GET', token)
+    local first_fingerprint, first_epoch, first_seq = string.match(recorded, '^(%S*) (%S+) (%d+)$')
+    if first_fingerprint == fingerprint then
+      redis.call('SET', token, recorded, 'KEEPTTL')
+      replies[i] = {'repeated', first_epoch, tonumber(first_seq)}
+    else
+      replies[i] = {'reused'}
+    end
   end
 end
-if epoch then
+if appended then
   redis.call('HSET', meta, 'epoch', epoch, 'seq', seq)
   if conflated then redis.call('PEXPIRE', latest, ARGV[3]) end
   trim_expired(log, tonumber(ARGV[4]) - tonumber(ARGV[3]))
