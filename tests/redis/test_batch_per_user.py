@@ -1,9 +1,12 @@
 """A batch's messages to one user go to Redis as one script call, on a single Redis and on a Redis
 Cluster: each message still gets its own token check, seq, history entry, live publish and
-fallback, and the answers map to (message, user) as they did one call per message."""
+fallback, and the answers map to (message, user) as they did one call per message. And expired
+messages, which publishes trim only now and then, are never read."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -12,7 +15,7 @@ from notifyhub.backends.base import IdempotencyKeyReusedError, Publication, Publ
 from notifyhub.backends.positions import NO_FLOOR
 from notifyhub.backends.redis import redis_client, streams_for
 from notifyhub.backends.redis_schedule import bucket_of
-from notifyhub.backends.redis_streams import Appended, RedisKeys, RedisStreams
+from notifyhub.backends.redis_streams import AGE_TRIM_EVERY, Appended, RedisKeys, RedisStreams
 from notifyhub_protocol import new_notification_message
 
 from tests.redis.faults import fault_settings
@@ -209,3 +212,51 @@ async def test_repeats_alone_leave_an_expired_stream_absent(single) -> None:
     [[place]] = await single.publish_many([Publication([user], _body("first"), token)], _no_floor)
     assert place.repeated and place.seq == 1
     assert await single.redis.exists(single.keys.meta(user), single.keys.log(user)) == 0
+
+
+AGE = 0.6
+
+
+@pytest.fixture
+async def short_lived(private_redis) -> AsyncIterator[RedisStreams]:
+    """Streams whose messages expire after AGE seconds."""
+    settings = fault_settings(private_redis.url)
+    client = redis_client(settings)
+    yield RedisStreams(client, RedisKeys(settings.redis_prefix), 1000, AGE)
+    await client.aclose()
+
+
+async def _two_expired_then_one_kept(streams: RedisStreams, user: uuid.UUID) -> str:
+    """Seqs 1 and 2 past AGE, seq 3 within it (which keeps the stream's keys); returns the epoch."""
+    [[first], _] = await streams.publish_many(
+        [Publication([user], _body(f"old {index}"), PublishToken.internal()) for index in range(2)], _no_floor)
+    # The feature under test is the passing of time.
+    await asyncio.sleep(AGE / 2 + 0.05)
+    await streams.publish([user], _body("kept"), PublishToken.internal(), _no_floor)
+    await asyncio.sleep(AGE / 2)
+    return first.epoch
+
+
+async def test_a_read_after_a_position_never_returns_expired_messages(short_lived) -> None:
+    """Publishes trim expired messages only every AGE_TRIM_EVERY seqs; a read of history after a
+    position drops them first, so it neither returns them nor continues from among them."""
+    user = uuid.uuid4()
+    epoch = await _two_expired_then_one_kept(short_lived, user)
+    await short_lived.publish([user], _body("new"), PublishToken.internal(), _no_floor)
+    assert await short_lived.redis.xlen(short_lived.keys.log(user)) == 4  # seq 4: no trim yet
+    assert await short_lived.history_after(user, epoch, 0, 10, None) is None
+    page = await short_lived.history_after(user, epoch, 2, 10, None)
+    assert page is not None and [seq for seq, _ in page.entries] == [3, 4]
+    assert await short_lived.redis.xlen(short_lived.keys.log(user)) == 2
+
+
+async def test_a_publish_reaching_a_multiple_of_the_trim_interval_drops_expired_messages(short_lived) -> None:
+    """A stream that only receives messages still loses its expired ones, at the latest when its
+    seq reaches the next multiple of AGE_TRIM_EVERY."""
+    user = uuid.uuid4()
+    await _two_expired_then_one_kept(short_lived, user)
+    await short_lived.publish_many([Publication([user], _body(f"new {index}"), PublishToken.internal())
+                                    for index in range(AGE_TRIM_EVERY - 4)], _no_floor)
+    assert await short_lived.redis.xlen(short_lived.keys.log(user)) == AGE_TRIM_EVERY - 1
+    await short_lived.publish([user], _body("the multiple"), PublishToken.internal(), _no_floor)
+    assert await short_lived.redis.xlen(short_lived.keys.log(user)) == AGE_TRIM_EVERY - 2

@@ -34,14 +34,23 @@ from .redis_wire import round_trip
 from .replication import Replication
 from .shared_round_trips import SharedRoundTrips
 
-# Drops expired entries from the front of a stream; bounded work per call.
+AGE_TRIM_EVERY = 16
+"""A publish drops expired entries from the front of a user's stream when its seqs reach a multiple
+of this, not at every message: an XRANGE per publish was about a tenth of a one-message script
+call's time on redis-server. Reads trim before they read (REPLAY, HISTORY_AFTER), so what a client
+gets is unchanged; a stream holds at most this many expired entries more between publishes. At
+most 100: a trim drops up to 100."""
+
+# Drops expired entries from the front of a stream (bounded work per call); returns the first
+# entry kept (nil when none).
 _HELPERS = """
 local function trim_expired(log, cutoff)
   for _ = 1, 100 do
-    local first = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)
-    if #first == 0 or tonumber(first[1][2][4]) >= cutoff then return end
-    redis.call('XDEL', log, first[1][1])
+    local first = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
+    if not first or tonumber(first[2][4]) >= cutoff then return first end
+    redis.call('XDEL', log, first[1])
   end
+  return redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
 end
 local function ensure_epoch(meta, log, latest, new_epoch)
   local epoch = redis.call('HGET', meta, 'epoch')
@@ -106,13 +115,15 @@ end
 # seq in `latest`, which reads of history use to skip the key's earlier entries.
 # What is the user's rather than a message's is done once per call: the epoch and last seq read
 # (one HMGET), the floor check, the connections counted; and when a message is new, the epoch and
-# last seq written (one HSET), trimming, expiries.
+# last seq written (one HSET), expiries, and trimming when the seqs reach a multiple of
+# AGE_TRIM_EVERY.
 # Returns per message {'new'|'repeated', epoch, seq, connections} or {'reused'}.
 PUBLISH_TEMPLATE = _HELPERS + """
 local count = tonumber(ARGV[1])
 local meta, log, conns, channel, latest = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local scheduled = #KEYS == count + 7
 local epoch, seq, fresh = stream_position(meta, ARGV[5], ARGV[6], tonumber(ARGV[7]))
+local before = seq
 local replies, appended, conflated = {}, false, false
 for i = 1, count do
   local token, at = KEYS[5 + i], 8 + (i - 1) * 5
@@ -150,7 +161,9 @@ end
 if appended then
   redis.call('HSET', meta, 'epoch', epoch, 'seq', seq)
   if conflated then redis.call('PEXPIRE', latest, ARGV[3]) end
-  trim_expired(log, tonumber(ARGV[4]) - tonumber(ARGV[3]))
+  if math.floor(before / @AGE_TRIM_EVERY@) ~= math.floor(seq / @AGE_TRIM_EVERY@) then
+    trim_expired(log, tonumber(ARGV[4]) - tonumber(ARGV[3]))
+  end
   redis.call('PEXPIRE', meta, ARGV[3])
   redis.call('PEXPIRE', log, ARGV[3])
 end
@@ -160,6 +173,7 @@ for _, reply in ipairs(replies) do
 end
 return replies
 """
+PUBLISH_TEMPLATE = PUBLISH_TEMPLATE.replace("@AGE_TRIM_EVERY@", str(AGE_TRIM_EVERY))
 PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "PUBLISH")
 SHARDED_PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "SPUBLISH")
 
@@ -182,21 +196,20 @@ if ARGV[2] == epoch then
   if since > last_seq(KEYS[1]) or reissued then epoch = renew_epoch(KEYS[1], ARGV[1]) end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[5]))
+local first = trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[5]))
 local meta = redis.call('HMGET', KEYS[1], 'seq', 'acked', 'read')
 local acked = tonumber(meta[2] or '0')
 local lower = acked
 if ARGV[2] == epoch and tonumber(ARGV[3]) < lower then lower = tonumber(ARGV[3]) end
-local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 local oldest = false
-if #first > 0 then oldest = first[1][1] end
+if first then oldest = first[1] end
 local entries, read, last = conflate(redis.call('XRANGE', KEYS[2], '(' .. lower .. '-0', '+', 'COUNT', ARGV[6]),
                                      KEYS[3], tonumber(meta[1] or '0'))
 return {epoch, meta[1] or '0', tostring(acked), meta[3] or '0', oldest, entries, read, last}
 """
 
 # KEYS: meta, log, latest. ARGV: epoch, after_seq, count, message_id ('' when unknown), new_epoch,
-# conflate_through.
+# conflate_through, now_ms, max_age_ms. Expired entries are dropped first.
 # Returns false when the position is no longer kept, or (after starting a new epoch) when it
 # cannot be this stream's: ahead of it, or the entry at after_seq is another message. Else the
 # next `count` entries without those conflated away, how many were read and the last seq read.
@@ -214,9 +227,9 @@ if ARGV[4] ~= '' and after > 0 then
     return false
   end
 end
-local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+local first = trim_expired(KEYS[2], tonumber(ARGV[7]) - tonumber(ARGV[8]))
 local oldest = last_seq(KEYS[1]) + 1
-if #first > 0 then oldest = tonumber((string.gsub(first[1][1], '-0$', ''))) end
+if first then oldest = tonumber((string.gsub(first[1], '-0$', ''))) end
 if after < oldest - 1 then return false end
 local entries, read, last = conflate(redis.call('XRANGE', KEYS[2], '(' .. after .. '-0', '+', 'COUNT', ARGV[3]),
                                      KEYS[3], tonumber(ARGV[6]))
@@ -527,7 +540,7 @@ class RedisStreams:
         position cannot be continued."""
         answer = await self._history_after(
             [self.keys.meta(user_id), self.keys.log(user_id), self.keys.latest(user_id)],
-            [epoch, seq, limit, message_id or "", new_epoch(), conflate_through])
+            [epoch, seq, limit, message_id or "", new_epoch(), conflate_through, now_ms(), self._max_age_ms])
         if answer is None:
             return None
         raw, read, last = answer
