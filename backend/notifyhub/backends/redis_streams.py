@@ -34,14 +34,23 @@ from .redis_wire import round_trip
 from .replication import Replication
 from .shared_round_trips import SharedRoundTrips
 
-# Drops expired entries from the front of a stream; bounded work per call.
+AGE_TRIM_EVERY = 16
+"""A publish drops expired entries from the front of a user's stream when its seqs reach a multiple
+of this, not at every message: an XRANGE per publish was about a tenth of a one-message script
+call's time on redis-server. Reads trim before they read (REPLAY, HISTORY_AFTER), so what a client
+gets is unchanged; a stream holds at most this many expired entries more between publishes. At
+most 100: a trim drops up to 100."""
+
+# Drops expired entries from the front of a stream (bounded work per call); returns the first
+# entry kept (nil when none).
 _HELPERS = """
 local function trim_expired(log, cutoff)
   for _ = 1, 100 do
-    local first = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)
-    if #first == 0 or tonumber(first[1][2][4]) >= cutoff then return end
-    redis.call('XDEL', log, first[1][1])
+    local first = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
+    if not first or tonumber(first[2][4]) >= cutoff then return first end
+    redis.call('XDEL', log, first[1])
   end
+  return redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
 end
 local function ensure_epoch(meta, log, latest, new_epoch)
   local epoch = redis.call('HGET', meta, 'epoch')
@@ -57,6 +66,16 @@ end
 local function renew_epoch(meta, new_epoch)
   redis.call('HSET', meta, 'epoch', new_epoch)
   return new_epoch
+end
+-- The epoch and last seq a publish continues from, read in one call: a stream without an epoch
+-- starts anew (`fresh`: its leftover keys are to be deleted before the first append), one behind
+-- `floor` (in the floor's epoch) gets a new epoch. Writes nothing: the caller writes both.
+local function stream_position(meta, new_epoch, floor_epoch, floor_seq)
+  local stream = redis.call('HMGET', meta, 'epoch', 'seq')
+  if not stream[1] then return new_epoch, 0, true end
+  local seq = tonumber(stream[2] or '0')
+  if stream[1] == floor_epoch and seq < floor_seq then return new_epoch, seq, false end
+  return stream[1], seq, false
 end
 -- XRANGE entries without those conflated away: an entry with a key ('k') at or before `through`
 -- whose key a later message has (the `latest` hash holds each key's last seq). Also returns how
@@ -80,53 +99,81 @@ local function message_id(frame)
 end
 """
 
-# KEYS: meta, log, conns, channel, token, latest. ARGV: body, max_len, max_age_ms, now_ms, new_epoch,
-# fingerprint, token_ms, floor_epoch, floor_seq, conflation key ('' for none), fallback due ms ('' for
-# none), user id.
-# The token check, the seq, the history entry, the live publish and the token's record happen
-# together: a publish that is repeated (retried) is a no-op, and seq order is delivery order.
-# A repeat writes the token again (same value and expiry) so that a WAIT after it covers the
-# first attempt's writes too, which precede it in the replication stream.
+# One user's messages of one publish, in order. KEYS: meta, log, conns, channel, latest, then each
+# message's token, then (on a single Redis, when a message has a fallback) the user's schedule
+# bucket: its due set and entries (redis_schedule.py). ARGV: message count, max_len, max_age_ms,
+# now_ms, new_epoch, floor_epoch, floor_seq, user id, then per message: body, fingerprint, token_ms,
+# conflation key ('' for none), fallback due ms ('' for none).
+# Per message, the token's record (SET NX: the check and the record in one call), the seq, the
+# history entry and the live publish happen together: a message that is repeated (retried) is a
+# no-op, and seq order is delivery order. A repeat writes the token again (same value and expiry)
+# so that a WAIT after it covers the first attempt's writes too, which precede it in the
+# replication stream.
 # `floor` is the highest position the calling hub saw: a stream behind it lost writes.
-# The live publish is PUBLISH on a single Redis, SPUBLISH (the user's shard only) on a cluster.
-# A conflation key is kept with the entry ('k') and its seq in `latest`, which reads of history use
-# to skip the key's earlier entries.
-# On a single Redis, a message with a fallback is scheduled in the same step: KEYS 7 and 8 are its
-# bucket's due set and entries (redis_schedule.py), ARGV[11] its due time in ms ('' for none).
-# Returns {'new'|'repeated', epoch, seq, connections} or {'reused'}.
+# The live publish is PUBLISH on a single Redis, SPUBLISH (the user's shard only) on a cluster, one
+# per message in the format every hub reads. A conflation key is kept with the entry ('k') and its
+# seq in `latest`, which reads of history use to skip the key's earlier entries.
+# What is the user's rather than a message's is done once per call: the epoch and last seq read
+# (one HMGET), the floor check, the connections counted; and when a message is new, the epoch and
+# last seq written (one HSET), expiries, and trimming when the seqs reach a multiple of
+# AGE_TRIM_EVERY.
+# Returns per message {'new'|'repeated', epoch, seq, connections} or {'reused'}.
 PUBLISH_TEMPLATE = _HELPERS + """
-local recorded = redis.call('GET', KEYS[5])
-if recorded then
-  local fingerprint, epoch, seq = string.match(recorded, '^(%S*) (%S+) (%d+)$')
-  if fingerprint ~= ARGV[6] then return {'reused'} end
-  redis.call('SET', KEYS[5], recorded, 'KEEPTTL')
-  return {'repeated', epoch, tonumber(seq), redis.call('HLEN', KEYS[3])}
+local count = tonumber(ARGV[1])
+local meta, log, conns, channel, latest = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local scheduled = #KEYS == count + 7
+local epoch, seq, fresh = stream_position(meta, ARGV[5], ARGV[6], tonumber(ARGV[7]))
+local before = seq
+local replies, appended, conflated = {}, false, false
+for i = 1, count do
+  local token, at = KEYS[5 + i], 8 + (i - 1) * 5
+  local body, fingerprint, key, due = ARGV[at + 1], ARGV[at + 2], ARGV[at + 4], ARGV[at + 5]
+  if redis.call('SET', token, fingerprint .. ' ' .. epoch .. ' ' .. (seq + 1), 'PX', ARGV[at + 3], 'NX') then
+    if fresh and not appended then redis.call('DEL', log, latest) end
+    appended = true
+    seq = seq + 1
+    local frame = '{"seq":' .. seq .. ',' .. string.sub(body, 2)
+    if key == '' then
+      redis.call('XADD', log, 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4])
+    else
+      redis.call('XADD', log, 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4], 'k', key)
+      redis.call('HSET', latest, key, seq)
+      conflated = true
+    end
+    redis.call('@PUBLISH@', channel, epoch .. ' ' .. seq .. ' -\\n' .. frame)
+    if due ~= '' and scheduled then
+      local entry = ARGV[8] .. ' ' .. epoch .. ' ' .. seq
+      redis.call('ZADD', KEYS[count + 6], 'NX', due, entry)
+      redis.call('HSET', KEYS[count + 7], entry, frame)
+    end
+    replies[i] = {'new', epoch, seq}
+  else
+    local recorded = redis.call('GET', token)
+    local first_fingerprint, first_epoch, first_seq = string.match(recorded, '^(%S*) (%S+) (%d+)$')
+    if first_fingerprint == fingerprint then
+      redis.call('SET', token, recorded, 'KEEPTTL')
+      replies[i] = {'repeated', first_epoch, tonumber(first_seq)}
+    else
+      replies[i] = {'reused'}
+    end
+  end
 end
-local epoch = ensure_epoch(KEYS[1], KEYS[2], KEYS[6], ARGV[5])
-if epoch == ARGV[8] and last_seq(KEYS[1]) < tonumber(ARGV[9]) then
-  epoch = renew_epoch(KEYS[1], ARGV[5])
+if appended then
+  redis.call('HSET', meta, 'epoch', epoch, 'seq', seq)
+  if conflated then redis.call('PEXPIRE', latest, ARGV[3]) end
+  if math.floor(before / @AGE_TRIM_EVERY@) ~= math.floor(seq / @AGE_TRIM_EVERY@) then
+    trim_expired(log, tonumber(ARGV[4]) - tonumber(ARGV[3]))
+  end
+  redis.call('PEXPIRE', meta, ARGV[3])
+  redis.call('PEXPIRE', log, ARGV[3])
 end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-local frame = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
-if ARGV[10] == '' then
-  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4])
-else
-  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'f', frame, 't', ARGV[4], 'k', ARGV[10])
-  redis.call('HSET', KEYS[6], ARGV[10], seq)
-  redis.call('PEXPIRE', KEYS[6], ARGV[3])
+local connections = redis.call('HLEN', conns)
+for _, reply in ipairs(replies) do
+  if reply[2] then reply[4] = connections end
 end
-trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[3]))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('SET', KEYS[5], ARGV[6] .. ' ' .. epoch .. ' ' .. seq, 'PX', ARGV[7])
-redis.call('@PUBLISH@', KEYS[4], epoch .. ' ' .. seq .. ' -\\n' .. frame)
-if ARGV[11] ~= '' and #KEYS >= 8 then
-  local entry = ARGV[12] .. ' ' .. epoch .. ' ' .. seq
-  redis.call('ZADD', KEYS[7], 'NX', ARGV[11], entry)
-  redis.call('HSET', KEYS[8], entry, frame)
-end
-return {'new', epoch, seq, redis.call('HLEN', KEYS[3])}
+return replies
 """
+PUBLISH_TEMPLATE = PUBLISH_TEMPLATE.replace("@AGE_TRIM_EVERY@", str(AGE_TRIM_EVERY))
 PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "PUBLISH")
 SHARDED_PUBLISH = PUBLISH_TEMPLATE.replace("@PUBLISH@", "SPUBLISH")
 
@@ -149,21 +196,20 @@ if ARGV[2] == epoch then
   if since > last_seq(KEYS[1]) or reissued then epoch = renew_epoch(KEYS[1], ARGV[1]) end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[5]))
+local first = trim_expired(KEYS[2], tonumber(ARGV[4]) - tonumber(ARGV[5]))
 local meta = redis.call('HMGET', KEYS[1], 'seq', 'acked', 'read')
 local acked = tonumber(meta[2] or '0')
 local lower = acked
 if ARGV[2] == epoch and tonumber(ARGV[3]) < lower then lower = tonumber(ARGV[3]) end
-local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 local oldest = false
-if #first > 0 then oldest = first[1][1] end
+if first then oldest = first[1] end
 local entries, read, last = conflate(redis.call('XRANGE', KEYS[2], '(' .. lower .. '-0', '+', 'COUNT', ARGV[6]),
                                      KEYS[3], tonumber(meta[1] or '0'))
 return {epoch, meta[1] or '0', tostring(acked), meta[3] or '0', oldest, entries, read, last}
 """
 
 # KEYS: meta, log, latest. ARGV: epoch, after_seq, count, message_id ('' when unknown), new_epoch,
-# conflate_through.
+# conflate_through, now_ms, max_age_ms. Expired entries are dropped first.
 # Returns false when the position is no longer kept, or (after starting a new epoch) when it
 # cannot be this stream's: ahead of it, or the entry at after_seq is another message. Else the
 # next `count` entries without those conflated away, how many were read and the last seq read.
@@ -181,9 +227,9 @@ if ARGV[4] ~= '' and after > 0 then
     return false
   end
 end
-local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+local first = trim_expired(KEYS[2], tonumber(ARGV[7]) - tonumber(ARGV[8]))
 local oldest = last_seq(KEYS[1]) + 1
-if #first > 0 then oldest = tonumber((string.gsub(first[1][1], '-0$', ''))) end
+if first then oldest = tonumber((string.gsub(first[1], '-0$', ''))) end
 if after < oldest - 1 then return false end
 local entries, read, last = conflate(redis.call('XRANGE', KEYS[2], '(' .. after .. '-0', '+', 'COUNT', ARGV[3]),
                                      KEYS[3], tonumber(ARGV[6]))
@@ -242,11 +288,12 @@ class RedisKeys:
         """Records that the publish with this token reached the user (and at which seq)."""
         return f"{self.user_tag(user_id)}done:{token}"
 
-    def publish_keys(self, user_id: UUID, token: str) -> tuple[str, ...]:
-        """The publish script's KEYS (meta, log, conns, channel, token, latest), the user's id
-        turned into text once: a batch builds them for every message."""
+    def publish_keys(self, user_id: UUID, tokens: list[str]) -> list[str]:
+        """The publish script's KEYS (meta, log, conns, channel, latest, each token's record),
+        the user's id turned into text once: a batch builds them for every user."""
         tag = self.user_tag(user_id)
-        return tag + "meta", tag + "log", tag + "conns", tag + "live", f"{tag}done:{token}", tag + "latest"
+        return [tag + "meta", tag + "log", tag + "conns", tag + "live", tag + "latest",
+                *(f"{tag}done:{token}" for token in tokens)]
 
     def fallback_due(self, bucket: int) -> str:
         """A bucket's schedule: entry name -> due time (Unix ms), a sorted set."""
@@ -355,16 +402,18 @@ class RedisStreams:
         return appended
 
     async def publish_many(self, publications: list[Publication], floors: Floors) -> list[list[Appended]]:
-        """`publish` for several messages (each with its token), their scripts in this order in
-        one round trip per Redis master (on a single Redis, shared with concurrent publishes:
-        shared_round_trips.py), so each user gets them in this order. Returns where each message
-        went. Raises as `publish` does, for all of them together."""
+        """`publish` for several messages (each with its token): one script call per user for
+        all of the user's messages, in this order, and every call in one round trip per Redis
+        master (on a single Redis, shared with concurrent publishes: shared_round_trips.py), so
+        each user gets them in this order. Returns where each message went. Raises as `publish`
+        does, for all of them together."""
         now = now_ms()
         dues = [None if publication.fallback_seconds is None else due_ms(now, publication.fallback_seconds)
                 for publication in publications]
-        calls = [self._publish_args(user_id, publication.body, publication.token, floors, publication.conflation_key,
-                                    now, None if self.sharded else due)
-                 for publication, due in zip(publications, dues) for user_id in publication.user_ids]
+        groups = messages_per_user(publications)
+        calls = [self._publish_args(user_id, [(publications[index], dues[index]) for index, _ in places],
+                                    floors, now)
+                 for user_id, places in groups.items()]
         if self.sharded:
             replies, acknowledged = await publish_on_owners(
                 self.redis, OwnerCalls(self._publish_script, self._publish_sha, calls),
@@ -374,31 +423,38 @@ class RedisStreams:
             failed = next((reply for reply in replies if isinstance(reply, Exception)), None)
             if failed is not None:
                 raise OutcomeUnknownError(f"publish: {failed!r}") from failed
-        if any(reply[0] == b"reused" for reply in replies):
+        if any(answer[0] == b"reused" for reply in replies for answer in reply):
             raise IdempotencyKeyReusedError()
         unconfirmed = self._replication.unconfirmed(acknowledged)
         if unconfirmed is not None:
             raise unconfirmed
-        answers = iter(replies)
-        appended = [[Appended(user_id, _text(reply[1]), int(reply[2]), int(reply[3]), reply[0] == b"repeated")
-                     for user_id, reply in zip(publication.user_ids, answers)] for publication in publications]
+        appended: list[list] = [[None] * len(publication.user_ids) for publication in publications]
+        for (user_id, places), reply in zip(groups.items(), replies):
+            for (index, position), answer in zip(places, reply):
+                appended[index][position] = Appended(user_id, _text(answer[1]), int(answer[2]), int(answer[3]),
+                                                     answer[0] == b"repeated")
         if self.sharded:
             for publication, places, due in zip(publications, appended, dues):
                 if due is not None:
                     await schedule_after_publish(self.redis, self.keys, places, publication.body, due)
         return appended
 
-    def _publish_args(self, user_id: UUID, body: bytes, token: PublishToken, floors: Floors,
-                      conflation_key: str | None, now: int, due: int | None) -> list:
-        """The publish script's KEYS and ARGV; with `due`, also the user's schedule bucket."""
-        keys = self.keys.publish_keys(user_id, token.value)
-        if due is not None:
+    def _publish_args(self, user_id: UUID, messages: list[tuple[Publication, int | None]], floors: Floors,
+                      now: int) -> list:
+        """The publish script's KEYS and ARGV for one user's messages (each with its fallback's
+        due time or None); on a single Redis, when one is due, also the user's schedule bucket."""
+        keys = self.keys.publish_keys(user_id, [publication.token.value for publication, _ in messages])
+        if not self.sharded and any(due is not None for _, due in messages):
             bucket = bucket_of(user_id)
             keys += (self.keys.fallback_due(bucket), self.keys.fallback_entries(bucket))
         floor_epoch, floor_seq = floors(user_id)
-        return [len(keys), *keys, body, self._max_messages, self._max_age_ms, now, new_epoch(), token.fingerprint,
-                int(token.window_seconds * 1000), floor_epoch, floor_seq, conflation_key or "",
-                "" if due is None else due, str(user_id)]
+        args = [len(messages), self._max_messages, self._max_age_ms, now, new_epoch(), floor_epoch, floor_seq,
+                str(user_id)]
+        for publication, due in messages:
+            token = publication.token
+            args += (publication.body, token.fingerprint, int(token.window_seconds * 1000),
+                     publication.conflation_key or "", "" if due is None else due)
+        return [len(keys), *keys, *args]
 
     async def _publish_on_one(self, calls: list[list]) -> tuple[list, list[int]]:
         """Every call on one connection of a single Redis, then WAIT when replicas must confirm;
@@ -484,7 +540,7 @@ class RedisStreams:
         position cannot be continued."""
         answer = await self._history_after(
             [self.keys.meta(user_id), self.keys.log(user_id), self.keys.latest(user_id)],
-            [epoch, seq, limit, message_id or "", new_epoch(), conflate_through])
+            [epoch, seq, limit, message_id or "", new_epoch(), conflate_through, now_ms(), self._max_age_ms])
         if answer is None:
             return None
         raw, read, last = answer
@@ -492,6 +548,16 @@ class RedisStreams:
 
     async def advance(self, user_id: UUID, field: str, seq: int) -> int:
         return int(await self._advance([self.keys.meta(user_id)], [seq, field]))
+
+
+def messages_per_user(publications: list[Publication]) -> dict[UUID, list[tuple[int, int]]]:
+    """Each user's messages among `publications`, in their order: (publication, place among its
+    users) pairs, the places `publish_many` answers in."""
+    groups: dict[UUID, list[tuple[int, int]]] = {}
+    for index, publication in enumerate(publications):
+        for position, user_id in enumerate(publication.user_ids):
+            groups.setdefault(user_id, []).append((index, position))
+    return groups
 
 
 def _text(value: bytes | str) -> str:
