@@ -130,6 +130,8 @@ class RedisBackend(Backend):
             self._keys.broadcast, self._interval, self._on_message, self._caught_up)
         self._positions = StreamPositions(settings.redis_positions_remembered)
         self._local: dict[UUID, int] = {}
+        self._users_by_channel: dict[bytes, UUID] = {}
+        """The user of each channel a local connection holds, so a message's user is looked up, not parsed."""
         self._subscribed: dict[str, asyncio.Future[None]] = {}
         self._pubsub: PubSub | None = None
         self._tasks: list[asyncio.Task] = []
@@ -255,6 +257,7 @@ class RedisBackend(Backend):
 
     async def connection_opened(self, user_id: UUID, connection_id: UUID) -> None:
         self._local[user_id] = self._local.get(user_id, 0) + 1
+        self._users_by_channel[self._keys.channel(user_id).encode()] = user_id
         async with unavailable_on_error("join"):
             await self._together([("HSET", self._keys.connections(user_id), str(connection_id), self.hub_id),
                                   ("SADD", self._keys.hub_users(self.hub_id), str(user_id)),
@@ -268,6 +271,7 @@ class RedisBackend(Backend):
         else:
             self._local.pop(user_id, None)
             channel = self._keys.channel(user_id)
+            self._users_by_channel.pop(channel.encode(), None)
             self._subscribed.pop(channel, None)
             if self._shards is not None:
                 self._shards.unsubscribe(channel)
@@ -422,7 +426,7 @@ class RedisBackend(Backend):
         if channel == self._broadcast_channel:
             self._deliveries.deliver_to_all(data)
         else:
-            user_id = self._keys.user_of_channel(channel.decode())
+            user_id = self._users_by_channel.get(channel) or self._keys.user_of_channel(channel.decode())
             header, _, frame = data.partition(b"\n")
             if header == REVOKE_HEADER:
                 self._deliveries.revoke_user(user_id, frame.decode(errors="replace"))
