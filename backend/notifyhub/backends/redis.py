@@ -4,7 +4,8 @@ Each hub holds one pub/sub connection. It subscribes to the broadcast channel, a
 channel only while it holds a connection of that user (never by pattern). The hub owns the
 listener loop: a connection that errors, or stays silent past three health checks (half-open),
 is replaced, every channel is subscribed again, and every local connection catches up from
-history, so a message accepted during the gap still arrives, once.
+history, so a message accepted during the gap still arrives, once. The connection is read a batch
+of replies at a time (redis_pubsub.py).
 
 On a Redis Cluster (NOTIFYHUB_REDIS_CLUSTER) commands go through redis-py's cluster client, and
 users' channels are shard channels held per master by `ShardedSubscriptions` (redis_shards.py).
@@ -47,6 +48,7 @@ from .base import (
 )
 from .positions import StreamPositions
 from .redis_cluster_client import WaitingRedisCluster
+from .redis_pubsub import pump
 from .redis_races import unavailable_on_error
 from .redis_schedule import RedisFallbackSchedule
 from .redis_shards import ShardedSubscriptions
@@ -129,6 +131,7 @@ class RedisBackend(Backend):
         self._interval = settings.redis_health_check_seconds
         self._redis = redis_client(settings)
         self._keys = RedisKeys(settings.redis_prefix)
+        self._broadcast_channel = self._keys.broadcast.encode()
         self._streams = streams_for(settings, self._redis, self._keys)
         self.schedule = RedisFallbackSchedule(self._redis, self._keys, settings.history_max_age_seconds)
         # No retries on pub/sub connections: redis-py would reconnect and resubscribe silently,
@@ -141,6 +144,8 @@ class RedisBackend(Backend):
         self._positions = StreamPositions(settings.redis_positions_remembered)
         self._local: dict[UUID, int] = {}
         self._registrations = 0
+        self._users_by_channel: dict[bytes, UUID] = {}
+        """The user of each channel a local connection holds, so a message's user is looked up, not parsed."""
         self._subscribed: dict[str, asyncio.Future[None]] = {}
         self._pubsub: PubSub | None = None
         self._tasks: list[asyncio.Task] = []
@@ -266,6 +271,7 @@ class RedisBackend(Backend):
 
     async def connection_opened(self, user_id: UUID, connection_id: UUID) -> None:
         self._local[user_id] = self._local.get(user_id, 0) + 1
+        self._users_by_channel[self._keys.channel(user_id).encode()] = user_id
         async with unavailable_on_error("join"):
             await self._together([("HSET", self._keys.connections(user_id), str(connection_id), self.hub_id),
                                   ("SADD", self._keys.hub_users(self.hub_id), str(user_id)),
@@ -279,6 +285,7 @@ class RedisBackend(Backend):
         else:
             self._local.pop(user_id, None)
             channel = self._keys.channel(user_id)
+            self._users_by_channel.pop(channel.encode(), None)
             self._subscribed.pop(channel, None)
             if self._shards is not None:
                 self._shards.unsubscribe(channel)
@@ -396,7 +403,7 @@ class RedisBackend(Backend):
                     logger.warning("Redis pub/sub reconnected; catching connections up from history")
                     self._deliveries.resynchronise()
                 connected_before, backoff = True, 0.1
-                await self._pump(pubsub)
+                await pump(pubsub, self._interval, self._on_message, self._handle)
             except (RedisError, OSError, ConnectionError) as exc:
                 logger.warning("Redis pub/sub failed (%s); reconnecting in %.1fs", exc, backoff)
             finally:
@@ -421,37 +428,19 @@ class RedisBackend(Backend):
                 future.exception()  # retrieved here so an unawaited one is not reported
         self._subscribed = {}
 
-    async def _pump(self, pubsub: PubSub) -> None:
-        """Hand every message to the hub; raise ConnectionError when the connection goes quiet."""
-        loop = asyncio.get_running_loop()
-        last_heard = next_ping = loop.time()
-        while True:
-            message = await pubsub.get_message(timeout=self._interval)
-            now = loop.time()
-            if message is not None:
-                last_heard = now
-                self._handle(message)
-            if now - last_heard > HUB_EXPIRY_CHECKS * self._interval:
-                raise ConnectionError("no reply from Redis within three health checks")
-            if now >= next_ping:
-                await pubsub.ping()
-                next_ping = now + self._interval
-
-    def _handle(self, message: dict) -> None:
-        kind, channel = message["type"], _text(message["channel"] or b"")
-        if kind == "subscribe":
-            confirmed = self._subscribed.get(channel)
+    def _handle(self, event: dict) -> None:
+        """A reply other than a message: a subscription Redis confirmed."""
+        if event["type"] == "subscribe":
+            confirmed = self._subscribed.get(_text(event["channel"]))
             if confirmed is not None and not confirmed.done():
                 confirmed.set_result(None)
-        elif kind == "message":
-            self._on_message(channel, message["data"])
 
-    def _on_message(self, channel: str, data: bytes) -> None:
+    def _on_message(self, channel: bytes, data: bytes) -> None:
         """A message of the broadcast channel or of a user's channel, from any connection."""
-        if channel == self._keys.broadcast:
+        if channel == self._broadcast_channel:
             self._deliveries.deliver_to_all(data)
         else:
-            user_id = self._keys.user_of_channel(channel)
+            user_id = self._users_by_channel.get(channel) or self._keys.user_of_channel(channel.decode())
             header, _, frame = data.partition(b"\n")
             if header == REVOKE_HEADER:
                 self._deliveries.revoke_user(user_id, frame.decode(errors="replace"))

@@ -26,17 +26,15 @@ from redis.crc import key_slot
 from redis.exceptions import RedisError
 
 from .base import BackendUnavailableError
+from .redis_pubsub import SILENT_CHECKS, OnMessage, pump
 
 logger = logging.getLogger(__name__)
 
-SILENT_CHECKS = 3
-"""A connection silent for this many health checks is half-open: it is replaced."""
 RELOCATE_BACKOFF_FIRST = 0.1
 RELOCATE_BACKOFF_CAP = 2.0
 """Waits between attempts to place lost channels: a master that died is replaced by its replica
 after the cluster's node timeout (a second or more), and the attempts in between fail fast."""
 
-OnMessage = Callable[[str, bytes], None]
 OnCaughtUp = Callable[[list[str]], None]
 
 
@@ -89,7 +87,8 @@ class Shard:
             self.pubsub = pubsub
             # Those wanted while the first subscriptions were on their way.
             await ssubscribe_by_slot(pubsub, [channel for channel in self.channels if channel not in initial])
-            await self._pump(pubsub, interval)
+            await pump(pubsub, interval, self._owner.on_message, self._handle,
+                       lambda: bool(self.channels or self.holds_broadcast))
         except (RedisError, OSError, ConnectionError) as exc:
             logger.warning("Redis Cluster pub/sub to %s failed (%s); placing its channels again",
                            self.address, exc)
@@ -101,23 +100,9 @@ class Shard:
                 await self._client.aclose()
             self._owner.lost(self)
 
-    async def _pump(self, pubsub: PubSub, interval: float) -> None:
-        loop = asyncio.get_running_loop()
-        last_heard = next_ping = loop.time()
-        while self.channels or self.holds_broadcast:
-            message = await pubsub.get_message(timeout=interval)
-            now = loop.time()
-            if message is not None:
-                last_heard = now
-                self._handle(message)
-            if now - last_heard > SILENT_CHECKS * interval:
-                raise ConnectionError("no reply from Redis within three health checks")
-            if now >= next_ping:
-                await pubsub.ping()
-                next_ping = now + interval
-
-    def _handle(self, message: dict) -> None:
-        kind, channel = message["type"], _text(message["channel"] or b"")
+    def _handle(self, event: dict) -> None:
+        """A reply other than a message: a subscription confirmed, or a slot given away."""
+        kind, channel = event["type"], _text(event["channel"] or b"")
         if kind == "ssubscribe":
             confirmed = self.channels.get(channel)
             if confirmed is not None and not confirmed.done():
@@ -127,8 +112,6 @@ class Shard:
             # Not asked for: the master gave the slot away (failover, resharding).
             self.channels.pop(channel)
             self._owner.moved(channel)
-        elif kind in ("smessage", "message"):
-            self._owner.on_message(channel, message["data"])
 
     def fail_pending(self) -> None:
         for confirmed in self.channels.values():
