@@ -12,9 +12,14 @@ from notifyhub_protocol import REFUSAL_STATUS, RefusalReason
 from .errors import NotifyhubError
 
 
+_STARLETTE_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+"""The options of Starlette's JSONResponse, in one encoder: `json.dumps` builds a new one per call
+when given any option."""
+
+
 def render_json(body: dict[str, Any]) -> bytes:
     """A JSON body exactly as Starlette's JSONResponse renders it."""
-    return json.dumps(body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+    return _STARLETTE_JSON.encode(body).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,12 @@ class Answer:
         """The response headers as Starlette's JSONResponse sends them, for a rendered body."""
         headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
         return headers + [(b"content-length", b"%d" % content_length), (b"content-type", b"application/json")]
+
+    def header_lines(self, content_length: int) -> bytes:
+        """`raw_headers` as the lines of a response head."""
+        extra = b"".join(b"%s: %s\r\n" % (name.lower().encode("latin-1"), value.encode("latin-1"))
+                         for name, value in self.headers.items()) if self.headers else b""
+        return b"%scontent-length: %d\r\ncontent-type: application/json\r\n" % (extra, content_length)
 
 
 def refusal(reason: RefusalReason, detail: str, headers: dict[str, str] | None = None) -> Answer:

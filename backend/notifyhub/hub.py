@@ -36,6 +36,11 @@ from .wire import OutgoingFrame
 logger = logging.getLogger(__name__)
 
 
+def _distinct(user_ids: list[UUID]) -> list[UUID]:
+    """The users once each, in their order."""
+    return user_ids if len(user_ids) < 2 else list(dict.fromkeys(user_ids))
+
+
 def try_again_later_reason(settings: Settings) -> str:
     """The close reason of a connection refused with 1013 because the backend is unavailable:
     it ends with `retry_after=<seconds>`, when the client should try again."""
@@ -273,7 +278,7 @@ class Hub:
         once each; `token` does not apply (the service API sends it with a key once). A type
         with a fallback is scheduled for it with the publish (fallback/scheduler.py)."""
         started = time.perf_counter()
-        user_ids = list(dict.fromkeys(user_ids))
+        user_ids = _distinct(user_ids)
         policy = policy_of(self.policies, message_type)
         if policy.live:
             reached = await self.backend.publish_live(user_ids, body)
@@ -283,20 +288,24 @@ class Hub:
         self._count_sent(message_type, started)
         return reached
 
-    async def send_encoded_together(self, messages: list[tuple[Publication, str]]) -> list[int]:
-        """`send_encoded` for several (publication, message type) pairs of types not delivered
-        live, in this order: the backend may send them together (over Redis, one round trip).
-        Returns each one's connections reached.
+    def publication(self, user_ids: list[UUID], body: bytes, message_type: str, token: PublishToken | None = None,
+                    conflation_key: str | None = None) -> Publication:
+        """A message already checked and encoded, of a type not delivered live, as
+        `send_encoded_together` takes it: each user once, with the delay of the type's fallback."""
+        policy = policy_of(self.policies, message_type)
+        return Publication(_distinct(user_ids), body, token, conflation_key,
+                           fallback_delay(policy, self.settings.fallback_delay_scale))
+
+    async def send_encoded_together(self, publications: list[Publication], message_types: list[str]) -> list[int]:
+        """`send_encoded` for several messages (`publication`), of the types given, in this order:
+        the backend may send them together (over Redis, one round trip). Returns each one's
+        connections reached.
 
         Raises as `send_encoded` does; BackendUnavailableError when none was sent,
         OutcomeUnknownError when some may have been."""
         started = time.perf_counter()
-        scale = self.settings.fallback_delay_scale
-        reached = await self.backend.publish_many(
-            [Publication(list(dict.fromkeys(publication.user_ids)), publication.body, publication.token,
-                         publication.conflation_key, fallback_delay(policy_of(self.policies, message_type), scale))
-             for publication, message_type in messages])
-        for _, message_type in messages:
+        reached = await self.backend.publish_many(publications)
+        for message_type in message_types:
             self._count_sent(message_type, started)
         return reached
 

@@ -32,8 +32,9 @@ def encode_checked(message: BaseModel) -> bytes:
     return encode(message)
 
 
-def stamp(draft: BaseModel) -> BaseModel:
-    """Turn a validated draft into the message clients receive: add `id` and `timestamp`."""
+def stamp(draft: BaseModel, now: datetime | None = None) -> BaseModel:
+    """Turn a validated draft into the message clients receive: add `id` and `timestamp` (`now`,
+    by default the time of the call)."""
     model = SERVER_MESSAGE_TYPES[draft.type].message_model
-    return model.model_construct(type=draft.type, id=new_message_id(), timestamp=datetime.now(UTC),
-                                 payload=draft.payload)
+    return model.model_construct(type=draft.type, id=new_message_id(),
+                                 timestamp=datetime.now(UTC) if now is None else now, payload=draft.payload)

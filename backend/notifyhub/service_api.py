@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from notifyhub_protocol import RefusalReason
@@ -79,15 +80,16 @@ async def answer_batch(hub: Hub, body: bytes, idempotent: IdempotentRequest | No
         batch = parse_batch_request(body, settings.max_recipients_per_request, settings.max_batch_requests)
     except InvalidMessageError as exc:
         return _invalid(exc)
-    outgoing = [_outgoing(hub, publish_request, idempotent, index)
+    now = datetime.now(UTC)  # one request, one time: the messages of a batch are stamped alike
+    outgoing = [_outgoing(hub, publish_request, idempotent, index, now)
                 for index, publish_request in enumerate(batch.requests)]
     results = []
     try:
         first = await _claim(hub, idempotent)
         for group in _sent_together(outgoing, settings.max_recipients_per_request):
             if group[0].durable:
-                reached = await hub.send_encoded_together([(item.publication(hub), item.message.type)
-                                                           for item in group])
+                reached = await hub.send_encoded_together([item.publication(hub) for item in group],
+                                                          [item.message.type for item in group])
                 results.extend(item.result(count) for item, count in zip(group, reached))
             else:
                 results.append(await _deliver(hub, group[0], idempotent, first))
@@ -112,7 +114,7 @@ async def _claim(hub: Hub, idempotent: IdempotentRequest | None) -> bool:
                                                    idempotent.window_seconds)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Outgoing:
     """Message `index` of a request, stamped and encoded, with its token (with a key)."""
 
@@ -124,16 +126,18 @@ class _Outgoing:
     """To the users' streams: not a broadcast, nor a type delivered live."""
 
     def publication(self, hub: Hub) -> Publication:
-        return Publication(self.request.user_ids, self.body, self.token, hub.conflation_key(self.message))
+        return hub.publication(self.request.user_ids, self.body, self.message.type, self.token,
+                               hub.conflation_key(self.message))
 
     def result(self, reached: int) -> dict[str, Any]:
         return {"id": str(self.message.id), "type": self.message.type, "connections": reached}
 
 
 def _outgoing(hub: Hub, publish_request: PublishRequest, idempotent: IdempotentRequest | None,
-              index: int) -> _Outgoing:
-    """Message `index` of a request (validated, rules included, when it was parsed), ready to send."""
-    message = stamp(publish_request.message)
+              index: int, now: datetime | None = None) -> _Outgoing:
+    """Message `index` of a request (validated, rules included, when it was parsed), ready to send,
+    stamped with the time `now` (by default, of the call)."""
+    message = stamp(publish_request.message, now)
     token = None
     if idempotent is not None:
         message = message.model_copy(update={"id": idempotent.message_id(index)})

@@ -91,6 +91,7 @@ class _PublishCycle:
 
 
 BUSY = {"Retry-After": "1"}
+INTERNAL_ERROR_LINES = b"content-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n"
 
 
 class NotifyhubHttpProtocol(HttpToolsProtocol):
@@ -112,6 +113,8 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         self._body_progress = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
         self._refused = False
+        self._default_headers: list[tuple[bytes, bytes]] | None = None
+        self._default_lines = b""
 
     # Connections
 
@@ -327,13 +330,12 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         except Exception:
             self.logger.exception("Exception in ASGI application\n")  # as uvicorn words it
             cycle.keep_alive = False
-            self._respond(cycle, 500, [(b"content-type", b"text/plain; charset=utf-8"),
-                                       (b"content-length", b"21")], b"Internal Server Error")
+            self._respond(cycle, 500, INTERNAL_ERROR_LINES, b"Internal Server Error")
             return
         payload = answer.rendered()
-        self._respond(cycle, answer.status, answer.raw_headers(len(payload)), payload)
+        self._respond(cycle, answer.status, answer.header_lines(len(payload)), payload)
 
-    def _respond(self, cycle: _PublishCycle, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    def _respond(self, cycle: _PublishCycle, status: int, header_lines: bytes, body: bytes) -> None:
         """Write the whole response with one system call, as uvicorn's cycle would frame it."""
         cycle.response_complete = True
         self._release(cycle)
@@ -342,22 +344,23 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
         if self.access_log:
             self.access_logger.info('%s - "%s %s HTTP/%s" %d', get_client_addr(self.scope), "POST",
                                     get_path_with_query_string(self.scope), "1.1", status)
-        self.transport.write(self._response_bytes(status, headers, body, cycle.keep_alive))
+        self.transport.write(self._response_bytes(status, header_lines, body, cycle.keep_alive))
         if not cycle.keep_alive:
             self.transport.close()
         self.on_response_complete()
 
-    def _response_bytes(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
-                        keep_alive: bool) -> bytes:
-        content = [STATUS_LINE[status]]
-        for name, value in self.server_state.default_headers:
-            content += (name, b": ", value, b"\r\n")
-        for name, value in headers:
-            content += (name, b": ", value, b"\r\n")
-        if not keep_alive:
-            content.append(b"connection: close\r\n")
-        content += (b"\r\n", body)
-        return b"".join(content)
+    def _response_bytes(self, status: int, header_lines: bytes, body: bytes, keep_alive: bool) -> bytes:
+        return b"".join((STATUS_LINE[status], self._default_header_lines(), header_lines,
+                         b"" if keep_alive else b"connection: close\r\n", b"\r\n", body))
+
+    def _default_header_lines(self) -> bytes:
+        """uvicorn's default headers (date, server) as head lines, formatted again only when
+        uvicorn replaces them (with a new date, once a second)."""
+        headers = self.server_state.default_headers
+        if headers is not self._default_headers:
+            self._default_headers = headers
+            self._default_lines = b"".join(b"%s: %s\r\n" % header for header in headers)
+        return self._default_lines
 
     def _refuse(self, answer: Answer, reading_body: bool = False) -> None:
         """Answer now and close: the rest of the request is never read.
@@ -377,7 +380,7 @@ class NotifyhubHttpProtocol(HttpToolsProtocol):
             answerable = cycle is None or cycle.response_complete
         if answerable:
             payload = answer.rendered()
-            self.transport.write(self._response_bytes(answer.status, answer.raw_headers(len(payload)),
+            self.transport.write(self._response_bytes(answer.status, answer.header_lines(len(payload)),
                                                       payload, keep_alive=False))
         self.transport.close()
 
