@@ -8,13 +8,26 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+from notifyhub_protocol import new_notification_message
 
+from notifyhub.backends.positions import NO_FLOOR
 from tests.support.delivery_count import DeliveryCount
 from tests.support.hubs import SERVICE_KEY, RunningHub, hub_settings, serve_in_process
 from tests.support.redis_server import unique_prefix
 
 HEALTH_CHECK_SECONDS = 0.3
 """Hubs notice a lost pub/sub connection within a second, and commands time out after 1 s."""
+
+
+def notification_body(text: str) -> bytes:
+    """A notification carrying `text`, encoded as a backend publishes it."""
+    message = new_notification_message(title="t", message=text, level="info")
+    return message.__pydantic_serializer__.to_json(message)
+
+
+def no_floor(_: uuid.UUID) -> tuple[str, int]:
+    """The floors of a caller that saw no position of any stream."""
+    return NO_FLOOR
 
 
 def fault_settings(redis_url: str, **overrides: Any):

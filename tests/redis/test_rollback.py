@@ -12,10 +12,9 @@ from notifyhub import Publisher
 from notifyhub.backends.redis import redis_client
 from notifyhub.backends.redis_streams import RedisKeys, RedisStreams
 from notifyhub.backends.base import PublishToken, message_id_of
-from notifyhub.backends.positions import NO_FLOOR
 from notifyhub_protocol import new_notification_message
 
-from tests.redis.faults import fault_settings, running_hubs
+from tests.redis.faults import fault_settings, no_floor, notification_body, running_hubs
 from tests.support.delivery_count import DeliveryCount
 from tests.support.resuming_client import ResumingClient
 
@@ -38,10 +37,6 @@ class Snapshot:
             await self._admin.restore(name, 0, dump, replace=True)
 
 
-def _body(text: str) -> bytes:
-    message = new_notification_message(title="t", message=text, level="info")
-    return message.__pydantic_serializer__.to_json(message)
-
 
 async def test_a_position_passed_again_after_a_rollback_is_not_continued(private_redis) -> None:
     """After a rollback, publishers that never saw the lost seqs issue them again; continuing
@@ -51,16 +46,15 @@ async def test_a_position_passed_again_after_a_rollback_is_not_continued(private
     keys, user_id = RedisKeys(settings.redis_prefix), uuid.uuid4()
     streams = RedisStreams(client, keys, 100, 3600)
     snapshot = Snapshot(client, keys, user_id)
-    no_floor = lambda _: NO_FLOOR  # noqa: E731
     for index in range(3):
-        await streams.publish([user_id], _body(f"kept-{index}"), PublishToken.internal(), no_floor)
+        await streams.publish([user_id], notification_body(f"kept-{index}"), PublishToken.internal(), no_floor)
     await snapshot.take()
-    (last,) = [await streams.publish([user_id], _body(f"lost-{index}"), PublishToken.internal(), no_floor)
+    (last,) = [await streams.publish([user_id], notification_body(f"lost-{index}"), PublishToken.internal(), no_floor)
                for index in range(2)][-1]
     lost_id = message_id_of((await streams.history_after(user_id, last.epoch, 4, 1, None)).entries[0][1])
     await snapshot.restore()
     for index in range(2):
-        await streams.publish([user_id], _body(f"reissued-{index}"), PublishToken.internal(), no_floor)
+        await streams.publish([user_id], notification_body(f"reissued-{index}"), PublishToken.internal(), no_floor)
     assert await streams.history_after(user_id, last.epoch, 5, 10, lost_id) is None
     replay = await streams.replay(user_id, last.epoch, 5, 10)
     assert replay[0].decode() != last.epoch

@@ -13,15 +13,13 @@ import uuid
 
 import pytest
 from notifyhub.backends.base import IdempotencyKeyReusedError, Publication, PublishToken
-from notifyhub.backends.positions import NO_FLOOR
 from notifyhub.backends.redis import redis_client
 from notifyhub.backends.redis_streams import RedisKeys, RedisStreams
 from notifyhub.backends.redis_wire import round_trip
-from notifyhub_protocol import new_notification_message
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from tests.redis.faults import fault_settings
+from tests.redis.faults import fault_settings, no_floor, notification_body
 
 pytestmark = pytest.mark.redis
 
@@ -29,13 +27,6 @@ USERS = 20
 MESSAGES = 200
 
 
-def _body(text: str) -> bytes:
-    message = new_notification_message(title="t", message=text, level="info")
-    return message.__pydantic_serializer__.to_json(message)
-
-
-def _no_floor(_: uuid.UUID) -> tuple[str, int]:
-    return NO_FLOOR
 
 
 READ_BYTES = 16 * 1024
@@ -60,7 +51,7 @@ async def streams(private_redis):
     settings = fault_settings(private_redis.url)
     client = redis_client(settings)
     streams = RedisStreams(client, RedisKeys(settings.redis_prefix), 1000, 3600)
-    await streams.publish([uuid.uuid4()], _body("connects"), PublishToken.internal(), _no_floor)
+    await streams.publish([uuid.uuid4()], notification_body("connects"), PublishToken.internal(), no_floor)
     yield streams
     await client.aclose()
 
@@ -69,11 +60,11 @@ async def test_a_batch_goes_to_redis_in_one_round_trip_in_order(streams: RedisSt
     """200 messages to 20 users cost one round trip, and each user's stream holds its messages in
     the batch's order, seq 1, 2, 3..."""
     users = [uuid.uuid4() for _ in range(USERS)]
-    bodies = [_body(f"m{index}") for index in range(MESSAGES)]
+    bodies = [notification_body(f"m{index}") for index in range(MESSAGES)]
     publications = [Publication([users[index % USERS]], body, PublishToken.internal())
                     for index, body in enumerate(bodies)]
     before = await _reads_and_bytes(streams.redis)
-    appended = await streams.publish_many(publications, _no_floor)
+    appended = await streams.publish_many(publications, no_floor)
     assert await _round_trips(streams.redis, *before) <= 2  # the batch's, and the INFO asking
     assert [[place.seq for place in places] for places in appended] == [[1 + index // USERS]
                                                                         for index in range(MESSAGES)]
@@ -88,13 +79,13 @@ async def test_concurrent_publishes_share_a_round_trip_and_keep_their_own_answer
     """Publishes issued together (publishers in flight) go to Redis in one round trip; each gets
     its own answer, so a reused idempotency key refuses that publish alone."""
     user, token = uuid.uuid4(), PublishToken.for_key("order-1", "first body", 60)
-    await streams.publish([user], _body("first"), token, _no_floor)
+    await streams.publish([user], notification_body("first"), token, no_floor)
     users = [uuid.uuid4() for _ in range(USERS)]
     before = await _reads_and_bytes(streams.redis)
     outcomes = await asyncio.gather(
-        *(streams.publish([other], _body(f"to {index}"), PublishToken.internal(), _no_floor)
+        *(streams.publish([other], notification_body(f"to {index}"), PublishToken.internal(), no_floor)
           for index, other in enumerate(users)),
-        streams.publish([user], _body("reused"), PublishToken.for_key("order-1", "another body", 60), _no_floor),
+        streams.publish([user], notification_body("reused"), PublishToken.for_key("order-1", "another body", 60), no_floor),
         return_exceptions=True)
     assert await _round_trips(streams.redis, *before) <= 2  # the publishes', and the INFO asking
     assert [[(place.user_id, place.seq) for place in places] for places in outcomes[:-1]] == [
