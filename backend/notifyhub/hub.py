@@ -296,16 +296,16 @@ class Hub:
         return Publication(_distinct(user_ids), body, token, conflation_key,
                            fallback_delay(policy, self.settings.fallback_delay_scale))
 
-    async def send_encoded_together(self, publications: list[Publication], message_types: list[str]) -> list[int]:
-        """`send_encoded` for several messages (`publication`), of the types given, in this order:
+    async def send_encoded_together(self, messages: list[tuple[Publication, str]]) -> list[int]:
+        """`send_encoded` for several (`publication`, message type) pairs, in this order:
         the backend may send them together (over Redis, one round trip). Returns each one's
         connections reached.
 
         Raises as `send_encoded` does; BackendUnavailableError when none was sent,
         OutcomeUnknownError when some may have been."""
         started = time.perf_counter()
-        reached = await self.backend.publish_many(publications)
-        for message_type in message_types:
+        reached = await self.backend.publish_many([publication for publication, _ in messages])
+        for _, message_type in messages:
             self._count_sent(message_type, started)
         return reached
 

@@ -88,8 +88,8 @@ async def answer_batch(hub: Hub, body: bytes, idempotent: IdempotentRequest | No
         first = await _claim(hub, idempotent)
         for group in _sent_together(outgoing, settings.max_recipients_per_request):
             if group[0].durable:
-                reached = await hub.send_encoded_together([item.publication(hub) for item in group],
-                                                          [item.message.type for item in group])
+                reached = await hub.send_encoded_together([(item.publication(hub), item.message.type)
+                                                           for item in group])
                 results.extend(item.result(count) for item, count in zip(group, reached))
             else:
                 results.append(await _deliver(hub, group[0], idempotent, first))
